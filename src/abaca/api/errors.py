@@ -1,0 +1,74 @@
+"""Manila's error body: ``{"<faultName>": {"code": N, "message": "..."}}``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import falcon
+
+from abaca.common.errors import AbacaError
+
+LOG = logging.getLogger(__name__)
+
+FAULT_NAMES = {
+    400: "badRequest",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "itemNotFound",
+    405: "badMethod",
+    409: "conflictingRequest",
+    413: "overLimit",
+    415: "badMediaType",
+    501: "notImplemented",
+    503: "serviceUnavailable",
+}
+
+
+def fault_body(code: int, message: str) -> str:
+    name = FAULT_NAMES.get(code, "computeFault")
+    return json.dumps({name: {"code": code, "message": message}})
+
+
+def _answer(resp: falcon.Response, code: int, message: str) -> None:
+    resp.status = code
+    resp.content_type = falcon.MEDIA_JSON
+    resp.text = fault_body(code, message)
+
+
+def handle_abaca_error(req: falcon.Request, resp: falcon.Response, ex: AbacaError,
+                       params: dict[str, Any]) -> None:
+    code = ex.code if 400 <= ex.code < 600 else 500
+    if code >= 500:
+        LOG.error("%s %s failed: %s", req.method, req.path, ex.message)
+    _answer(resp, code, ex.message)
+
+
+def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTTPError,
+                      params: dict[str, Any]) -> None:
+    code = int(ex.status_code)
+    message = ex.description or ex.title or "Error"
+    if code == 404:
+        message = "The resource could not be found."
+    elif code == 405:
+        message = "The method is not allowed for the requested URL."
+    for name, value in (ex.headers or {}).items():
+        resp.set_header(name, value)
+    _answer(resp, code, message)
+
+
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
+                      params: dict[str, Any]) -> None:
+    if isinstance(ex, falcon.HTTPError):
+        handle_http_error(req, resp, ex, params)
+        return
+    LOG.exception("%s %s raised", req.method, req.path)
+    _answer(resp, 500, "The server has either erred or is incapable of performing the "
+                       "requested operation.")
+
+
+def install(app: falcon.App) -> None:
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(AbacaError, handle_abaca_error)

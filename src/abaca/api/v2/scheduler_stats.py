@@ -1,0 +1,42 @@
+"""/v2/scheduler-stats/pools[/detail]: what the schedulers know of the pools. Admin only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import falcon
+
+from abaca.api.common import Deps, at_least, ctx, query_params, send
+from abaca.common.errors import Forbidden, Invalid
+from abaca.services import share_types
+from abaca.services.share_listing import _dict_param
+
+
+class Pools:
+    def __init__(self, deps: Deps, *, detailed: bool) -> None:
+        self.deps = deps
+        self.detailed = detailed
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if not ctx(req).is_admin:
+            raise Forbidden("Only administrators see pools.")
+        params = query_params(req)
+        filters: dict[str, Any] = {k: params[k] for k in ("host", "backend", "pool")
+                                   if k in params}
+        caps: dict[str, str] = {}
+        if "capabilities" in params:
+            caps.update(_dict_param(params["capabilities"], "capabilities"))
+        if "share_type" in params and at_least(req, "2.23"):
+            with self.deps.db.read() as session:
+                st = share_types.find(session, params["share_type"])
+                caps.update({k: v for k, v in st.specs().items() if ":" not in k
+                             or k.startswith("capabilities:")})
+        if caps:
+            filters["capabilities"] = caps
+        try:
+            pools = self.deps.scheduler_rpc.get_pools(ctx(req), filters)
+        except Exception as exc:
+            raise Invalid(f"The scheduler could not list pools: {exc}") from exc
+        if not self.detailed:
+            pools = [{k: p[k] for k in ("name", "host", "backend", "pool")} for p in pools]
+        send(resp, {"pools": pools})

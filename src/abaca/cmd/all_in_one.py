@@ -1,0 +1,81 @@
+"""abaca all-in-one: API, scheduler and share services in one process.
+
+The embedded default: SQLite under state_path, the in-process message bus, and the
+API on a threaded WSGI server.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from cheroot import wsgi
+
+from abaca.cmd.common import fail, prepare, scheduler_service, share_services
+from abaca.common.errors import ConfigError
+from abaca.common.service import Service
+from abaca.db import migrate
+from abaca.db import session as db_session
+from abaca.rpc import transport as rpc
+from abaca.services import share_types
+
+LOG = logging.getLogger(__name__)
+
+
+def bootstrap(conf: Any) -> db_session.Database:
+    """Create or upgrade the schema and the default share type."""
+    db = db_session.from_conf(conf)
+    migrate.sync(db)
+    with db.write() as session:
+        share_types.ensure_default(session, conf)
+    return db
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    conf = prepare(sys.argv[1:] if argv is None else argv, "abaca-all-in-one",
+                   with_backends=True)
+    db = bootstrap(conf)
+    transport = rpc.get_transport(conf, url=conf.transport_url or rpc.IN_PROCESS_URL)
+    try:
+        services: list[Service] = [scheduler_service(conf, db, transport),
+                                   *share_services(conf, db, transport)]
+    except ConfigError as exc:
+        fail(f"configuration error: {exc.message}")
+
+    from abaca.api.app import create_app
+
+    server = wsgi.Server((conf.api.listen, conf.api.port), create_app(conf, db, transport),
+                         numthreads=conf.api.threads, server_name="abaca")
+    stop = threading.Event()
+
+    def _signal(signum: int, _frame: Any) -> None:
+        LOG.info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _signal)
+    signal.signal(signal.SIGINT, _signal)
+    started: list[Service] = []
+    api_thread = None
+    try:
+        for svc in services:
+            svc.start()
+            started.append(svc)
+        server.prepare()
+        api_thread = threading.Thread(target=server.serve, name="api", daemon=True)
+        api_thread.start()
+        LOG.info("abaca all-in-one serving http://%s:%d/ with %d backends", conf.api.listen,
+                 conf.api.port, len(services) - 1)
+        stop.wait()
+    finally:
+        if api_thread is not None:
+            server.stop()
+        for svc in reversed(started):
+            svc.stop()
+        for svc in reversed(started):
+            svc.wait()
+        transport.cleanup()
+        db.dispose()

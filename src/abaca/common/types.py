@@ -1,0 +1,119 @@
+"""Typed payloads that cross process boundaries (RPC) or the driver boundary.
+
+Each has ``to_dict``/``from_dict`` so that messages carry plain JSON-able data, never
+ORM rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ShareTypeSpec:
+    id: str
+    name: str
+    extra_specs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What the scheduler needs to place a new share instance."""
+
+    share_id: str
+    instance_id: str
+    project_id: str
+    size: int
+    share_proto: str
+    share_type: ShareTypeSpec | None
+    availability_zone: str | None = None
+    snapshot_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RequestSpec:
+        st = data.get("share_type")
+        return cls(**{**data, "share_type": ShareTypeSpec(**st) if st else None})
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """Capacity and capabilities of one pool, as its driver reports them."""
+
+    pool_name: str
+    total_capacity_gb: float
+    free_capacity_gb: float
+    allocated_capacity_gb: float = 0.0
+    provisioned_capacity_gb: float | None = None
+    reserved_percentage: int = 0
+    thin_provisioning: bool = False
+    max_over_subscription_ratio: float = 1.0
+    capabilities: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackendStats:
+    """A backend's report: backend-wide capabilities and its pools."""
+
+    share_backend_name: str
+    driver_handles_share_servers: bool
+    storage_protocol: str
+    pools: tuple[PoolStats, ...]
+    vendor_name: str = "Abaca"
+    driver_version: str = "1.0"
+    snapshot_support: bool = False
+    create_share_from_snapshot_support: bool = False
+    revert_to_snapshot_support: bool = False
+    mount_snapshot_support: bool = False
+    capabilities: dict[str, Any] = field(default_factory=dict)
+
+    def pool_capabilities(self) -> list[dict[str, Any]]:
+        """One flat capability dict per pool: backend values, overridden by the pool's."""
+        backend = {
+            "share_backend_name": self.share_backend_name,
+            "driver_handles_share_servers": self.driver_handles_share_servers,
+            "storage_protocol": self.storage_protocol,
+            "vendor_name": self.vendor_name,
+            "driver_version": self.driver_version,
+            "snapshot_support": self.snapshot_support,
+            "create_share_from_snapshot_support": self.create_share_from_snapshot_support,
+            "revert_to_snapshot_support": self.revert_to_snapshot_support,
+            "mount_snapshot_support": self.mount_snapshot_support,
+            **self.capabilities,
+        }
+        result = []
+        for pool in self.pools:
+            caps = {**backend, **pool.capabilities}
+            caps.update({
+                "pool_name": pool.pool_name,
+                "total_capacity_gb": pool.total_capacity_gb,
+                "free_capacity_gb": pool.free_capacity_gb,
+                "allocated_capacity_gb": pool.allocated_capacity_gb,
+                "reserved_percentage": pool.reserved_percentage,
+                "thin_provisioning": pool.thin_provisioning,
+                "max_over_subscription_ratio": pool.max_over_subscription_ratio,
+            })
+            if pool.provisioned_capacity_gb is not None:
+                caps["provisioned_capacity_gb"] = pool.provisioned_capacity_gb
+            result.append(caps)
+        return result
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One pool the scheduler found fit, as ``host@backend#pool``."""
+
+    host: str
+    weight: float
+
+    @property
+    def service_host(self) -> str:
+        """The ``host@backend`` whose share service owns the pool."""
+        return self.host.partition("#")[0]
+
+    @property
+    def pool(self) -> str:
+        return self.host.partition("#")[2]

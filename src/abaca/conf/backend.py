@@ -1,0 +1,28 @@
+"""Options of one share backend group (named in [DEFAULT] enabled_share_backends).
+
+Each backend group holds these common options plus the options its storage driver
+declares (StorageDriver.options), registered in the same group.
+"""
+
+from oslo_config import cfg
+
+OPTS = [
+    cfg.StrOpt("share_driver", required=True,
+               help="Short name of the storage driver (entry point group "
+                    "abaca.storage_drivers), e.g. dummy."),
+    cfg.BoolOpt("driver_handles_share_servers", required=True,
+                help="Whether this backend creates share servers (DHSS=True) or serves "
+                     "from pre-configured addresses (DHSS=False)."),
+    cfg.StrOpt("compute_helper", default="noop",
+               help="Short name of the compute helper that supplies share servers."),
+    cfg.StrOpt("network_helper", default="noop",
+               help="Short name of the network helper that allocates share server addresses."),
+    cfg.StrOpt("share_backend_name",
+               help="Value matched by the share_backend_name extra spec; defaults to the "
+                    "group name."),
+    cfg.StrOpt("backend_availability_zone",
+               help="Availability zone of this backend; defaults to "
+                    "[DEFAULT] storage_availability_zone."),
+    cfg.IntOpt("reserved_share_percentage", default=0, min=0, max=100,
+               help="Percentage of each pool kept free of new shares."),
+]

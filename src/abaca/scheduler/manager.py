@@ -1,0 +1,176 @@
+"""The scheduler's RPC endpoints: place new shares, take pool reports, list pools."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import oslo_messaging
+
+from abaca.common.context import RequestContext
+from abaca.common.errors import Invalid, NotFound
+from abaca.common.manager import Manager
+from abaca.common.messages import Action, Detail
+from abaca.common.states import ShareStatus
+from abaca.common.types import Candidate, RequestSpec
+from abaca.db.repositories import messages as messages_repo
+from abaca.db.repositories import services as services_repo
+from abaca.db.repositories import shares as shares_repo
+from abaca.db.session import Database
+from abaca.scheduler import extra_specs_ops
+from abaca.scheduler.filter_scheduler import FilterScheduler
+from abaca.scheduler.host_manager import HostManager
+from abaca.scheduler.host_state import PoolState
+from abaca.share.rpcapi import ShareAPI
+
+LOG = logging.getLogger(__name__)
+
+SHARE_BINARY = "abaca-share"
+POOL_NAME_FILTERS = ("host", "backend", "pool")
+F = TypeVar("F", bound=Callable[..., Any])
+# A caller's bad filter is its error, not ours: no server-side traceback for it.
+_caller_errors: Callable[[F], F] = oslo_messaging.expected_exceptions(Invalid)
+
+
+class SchedulerManager(Manager):
+    target = oslo_messaging.Target(version="1.0")
+
+    def __init__(self, host: str, conf: Any, db: Database,
+                 transport: oslo_messaging.Transport) -> None:
+        super().__init__(host, conf)
+        self.db = db
+        self.transport = transport
+        self.host_manager = HostManager()
+        self.scheduler = FilterScheduler(conf)
+        self.share_rpc = ShareAPI(transport)
+
+    def after_start(self) -> None:
+        # Our view of the pools is empty after a (re)start; without this the first
+        # requests would fail until every share service's next periodic report.
+        try:
+            self.share_rpc.publish_service_capabilities(RequestContext.admin())
+        except Exception:
+            LOG.exception("could not ask the share services to report their pools")
+
+    # RPC endpoints -------------------------------------------------------------------
+
+    def create_share_instance(self, ctxt: RequestContext, request_spec: dict[str, Any]) -> None:
+        """Choose candidate pools and hand the request to the first one's share service.
+
+        Whatever goes wrong, the share ends in ``error`` with a user message rather than
+        staying ``creating`` forever.
+        """
+        try:
+            spec = RequestSpec.from_dict(request_spec)
+        except Exception:
+            LOG.exception("malformed request spec %r", request_spec)
+            raw = request_spec if isinstance(request_spec, dict) else {}
+            self._fail(ctxt, raw.get("instance_id"), raw.get("share_id"),
+                       raw.get("project_id"), Detail.UNKNOWN_ERROR)
+            return
+        try:
+            candidates = self.scheduler.schedule(spec, self._usable_pools())
+            if not candidates:
+                LOG.info("share %s: no valid host for %s GiB of type %s", spec.share_id,
+                         spec.size, spec.share_type.name if spec.share_type else None)
+                self._fail(ctxt, spec.instance_id, spec.share_id, spec.project_id,
+                           Detail.NO_VALID_HOST)
+                return
+            self.share_rpc.create_share_instance(
+                ctxt, candidates[0].service_host, spec, [_candidate_dict(c) for c in candidates])
+        except Exception:
+            LOG.exception("share %s: scheduling failed", spec.share_id)
+            self._fail(ctxt, spec.instance_id, spec.share_id, spec.project_id,
+                       Detail.UNKNOWN_ERROR)
+            return
+        LOG.debug("share %s sent to %s", spec.share_id, candidates[0].service_host)
+
+    def update_service_capabilities(self, ctxt: RequestContext, host: str,
+                                    pools: list[dict[str, Any]]) -> None:
+        self.host_manager.update_service_capabilities(host, pools)
+
+    @_caller_errors
+    def get_pools(self, ctxt: RequestContext,
+                  filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Usable pools as ``{"name", "host", "backend", "pool", "capabilities"}``.
+
+        ``filters``: ``host``, ``backend``, ``pool`` are regular expressions the whole
+        part must match; ``capabilities`` maps capability names to extra-spec style
+        requirements. An unknown key or a bad expression raises Invalid.
+        """
+        matches = _pool_matcher(filters or {})
+        return [_pool_dict(pool) for pool in self._usable_pools() if matches(pool)]
+
+    # helpers -------------------------------------------------------------------------
+
+    def _usable_pools(self) -> list[PoolState]:
+        down_time = self.conf.service_down_time
+        with self.db.read() as session:
+            usable = services_repo.usable_hosts(session, SHARE_BINARY, down_time)
+        return self.host_manager.pools(usable, max_age=down_time)
+
+    def _fail(self, ctxt: RequestContext, instance_id: str | None, share_id: str | None,
+              project_id: str | None, detail: Detail) -> None:
+        """Put the instance in error and tell its owner why; never raises."""
+        if not instance_id:
+            LOG.error("cannot mark a share failed: the request names no instance")
+            return
+        try:
+            with self.db.write() as session:
+                try:
+                    inst = shares_repo.get_instance(session, instance_id)
+                except NotFound:
+                    LOG.info("share instance %s is gone; nothing to fail", instance_id)
+                    return
+                if inst.status != ShareStatus.CREATING:
+                    LOG.info("share instance %s is %s; leaving it", instance_id, inst.status)
+                    return
+                shares_repo.set_status(inst, ShareStatus.ERROR)
+                messages_repo.create(session, project_id=project_id or inst.share.project_id,
+                                     resource_type="SHARE",
+                                     resource_id=share_id or inst.share_id,
+                                     action=Action.ALLOCATE_HOST, detail=detail,
+                                     request_id=ctxt.request_id)
+        except Exception:
+            LOG.exception("could not put share instance %s in error", instance_id)
+
+
+def _candidate_dict(candidate: Candidate) -> dict[str, Any]:
+    return {"host": candidate.host, "weight": candidate.weight}
+
+
+def _pool_dict(pool: PoolState) -> dict[str, Any]:
+    hostname, _, backend = pool.service_host.partition("@")
+    return {"name": pool.name, "host": hostname, "backend": backend, "pool": pool.pool_name,
+            "capabilities": dict(pool.capabilities)}
+
+
+def _pool_matcher(filters: dict[str, Any]) -> Callable[[PoolState], bool]:
+    unknown = set(filters) - {*POOL_NAME_FILTERS, "capabilities"}
+    if unknown:
+        raise Invalid(f"unknown pool filters: {', '.join(sorted(unknown))}")
+    patterns: dict[str, re.Pattern[str]] = {}
+    for key in POOL_NAME_FILTERS:
+        if filters.get(key) is None:
+            continue
+        try:
+            patterns[key] = re.compile(str(filters[key]))
+        except re.error as exc:
+            raise Invalid(f"pool filter {key}: invalid regular expression: {exc}") from exc
+    wanted_caps = filters.get("capabilities") or {}
+    if not isinstance(wanted_caps, dict):
+        raise Invalid("pool filter capabilities must be a mapping")
+
+    def matches(pool: PoolState) -> bool:
+        parts = _pool_dict(pool)
+        if any(not p.fullmatch(parts[key]) for key, p in patterns.items()):
+            return False
+        return all(name in pool.capabilities
+                   and extra_specs_ops.match(pool.capabilities[name], str(value))
+                   for name, value in wanted_caps.items())
+
+    return matches
+
+

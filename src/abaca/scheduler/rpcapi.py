@@ -1,0 +1,32 @@
+"""Client of the scheduler topic (version 1.0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging
+
+from abaca.common.context import RequestContext
+from abaca.common.types import RequestSpec
+from abaca.rpc import transport as rpc
+
+
+class SchedulerAPI:
+    def __init__(self, transport: oslo_messaging.Transport) -> None:
+        self.client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC)
+
+    def create_share_instance(self, ctxt: RequestContext, spec: RequestSpec) -> None:
+        self.client.prepare(version="1.0").cast(ctxt, "create_share_instance",
+                                                request_spec=spec.to_dict())
+
+    def update_service_capabilities(self, ctxt: RequestContext, host: str,
+                                    pools: list[dict[str, Any]]) -> None:
+        """Fan a share service's pool report out to every scheduler."""
+        self.client.prepare(fanout=True, version="1.0").cast(
+            ctxt, "update_service_capabilities", host=host, pools=pools)
+
+    def get_pools(self, ctxt: RequestContext, filters: dict[str, Any] | None = None,
+                  timeout: int = 30) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.client.prepare(version="1.0", timeout=timeout).call(
+            ctxt, "get_pools", filters=filters or {})
+        return result

@@ -1,0 +1,84 @@
+"""A backend: one storage driver, one compute helper and one network helper.
+
+Plugins are found by short name through entry points. A combination the parts do not
+support is a ConfigError at start, never a surprise at the first request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from stevedore import driver as stevedore_driver
+from stevedore.exception import NoMatches
+
+from abaca.common.errors import ConfigError
+from abaca.share.compute.base import ComputeHelper
+from abaca.share.driver_api import BackendConfig, StorageDriver
+from abaca.share.network.base import NetworkHelper
+
+STORAGE_GROUP = "abaca.storage_drivers"
+COMPUTE_GROUP = "abaca.compute_helpers"
+NETWORK_GROUP = "abaca.network_helpers"
+
+T = TypeVar("T")
+
+
+def _plugin(namespace: str, name: str, base: type[T], *, group: str, option: str) -> type[T]:
+    try:
+        cls = stevedore_driver.DriverManager(namespace, name, invoke_on_load=False).driver
+    except (NoMatches, RuntimeError) as exc:
+        from stevedore import ExtensionManager
+
+        known = sorted(ExtensionManager(namespace).names())
+        raise ConfigError(f"[{group}] {option} = {name}: no such plugin; "
+                          f"available: {', '.join(known) or 'none'}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ConfigError(f"[{group}] {option} = {name}: plugin is not a {base.__name__}")
+    return cls
+
+
+def storage_driver_class(name: str, *, group: str) -> type[StorageDriver]:
+    return _plugin(STORAGE_GROUP, name, StorageDriver, group=group, option="share_driver")
+
+
+@dataclass
+class Backend:
+    config: BackendConfig
+    storage: StorageDriver
+    compute: ComputeHelper
+    network: NetworkHelper
+
+
+def build(conf: Any, name: str) -> Backend:
+    """Compose the backend of config group ``name`` and check the combination."""
+    group = conf[name]
+    dhss = bool(group.driver_handles_share_servers)
+    config = BackendConfig(
+        name=name,
+        share_backend_name=group.share_backend_name or name,
+        availability_zone=group.backend_availability_zone or conf.storage_availability_zone,
+        driver_handles_share_servers=dhss,
+        state_path=conf.state_path,
+        options=group,
+    )
+    storage_cls = storage_driver_class(group.share_driver, group=name)
+    compute_cls = _plugin(COMPUTE_GROUP, group.compute_helper, ComputeHelper, group=name,
+                          option="compute_helper")
+    network_cls = _plugin(NETWORK_GROUP, group.network_helper, NetworkHelper, group=name,
+                          option="network_helper")
+    if dhss not in storage_cls.supported_dhss:
+        raise ConfigError(f"[{name}] driver_handles_share_servers = {dhss}: share_driver "
+                          f"{group.share_driver} supports only "
+                          f"{sorted(storage_cls.supported_dhss)}")
+    if dhss != compute_cls.provides_share_servers:
+        what = "creates share servers" if compute_cls.provides_share_servers else \
+            "supplies no share servers"
+        raise ConfigError(f"[{name}] driver_handles_share_servers = {dhss} contradicts "
+                          f"compute_helper = {group.compute_helper}, which {what}")
+    if compute_cls.provides_share_servers and not network_cls.allocates_addresses:
+        raise ConfigError(f"[{name}] compute_helper = {group.compute_helper} needs a "
+                          f"network_helper that allocates addresses, not "
+                          f"{group.network_helper}")
+    return Backend(config=config, storage=storage_cls(config), compute=compute_cls(),
+                   network=network_cls())

@@ -1,0 +1,46 @@
+"""Delete a share instance from its backend, then its rows."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from abaca.common.context import RequestContext
+from abaca.common.errors import NotFound
+from abaca.common.messages import Action, Detail
+from abaca.common.states import ShareStatus
+from abaca.db.repositories import messages as messages_repo
+from abaca.db.repositories import shares as shares_repo
+from abaca.share.flows.common import share_request
+
+if TYPE_CHECKING:
+    from abaca.share.manager import ShareManager
+
+LOG = logging.getLogger(__name__)
+
+
+def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str) -> None:
+    with mgr.db.read() as session:
+        try:
+            inst = shares_repo.get_instance(session, instance_id)
+        except NotFound:
+            return
+        if inst.status != ShareStatus.DELETING:
+            LOG.warning("instance %s is %s, not deleting it", instance_id, inst.status)
+            return
+        request = share_request(mgr.conf, inst)
+        project_id, share_id = inst.share.project_id, inst.share_id
+    try:
+        mgr.driver.delete_share(request)
+    except Exception:
+        LOG.exception("deleting share instance %s failed", instance_id)
+        with mgr.db.write() as session:
+            inst = shares_repo.get_instance(session, instance_id)
+            shares_repo.set_status(inst, ShareStatus.ERROR_DELETING)
+            messages_repo.create(session, project_id=project_id, resource_type="SHARE",
+                                 resource_id=share_id, action=Action.DELETE,
+                                 detail=Detail.DRIVER_FAILED_DELETING,
+                                 request_id=ctxt.request_id)
+        return
+    with mgr.db.write() as session:
+        shares_repo.delete_share_rows(session, shares_repo.get_instance(session, instance_id))
