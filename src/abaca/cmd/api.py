@@ -8,7 +8,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from abaca.cmd.common import fail, prepare
+from abaca.cmd.common import prepare, require_bus
 from abaca.db import session as db_session
 from abaca.rpc import transport as rpc
 
@@ -49,7 +49,5 @@ class ApiServer(BaseApplication):  # type: ignore[misc]
 
 def main(argv: Sequence[str] | None = None) -> None:
     conf = prepare(sys.argv[1:] if argv is None else argv, "abaca-api", with_backends=False)
-    if not conf.transport_url or conf.transport_url.startswith("fake"):
-        fail("configuration error: abaca-api runs alone, so [DEFAULT] transport_url must "
-             "name a message bus (rabbit://...); use 'abaca all-in-one' for one process")
+    require_bus(conf, "abaca-api")
     ApiServer(conf).run()

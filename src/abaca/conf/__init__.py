@@ -43,6 +43,9 @@ def new_conf() -> cfg.ConfigOpts:
     from oslo_messaging import transport as om_transport
 
     conf.register_opts(om_transport._transport_opts)
+    # oslo.messaging defaults to rabbit://; Abaca's default is "no bus configured", which
+    # all-in-one takes as the in-process bus and the separate services refuse.
+    conf.set_default("transport_url", None)
     # oslo.messaging reads these groups from any conf but registers them on cfg.CONF only.
     for group in ("oslo_messaging_tracing", "oslo_messaging_metrics"):
         if group in cfg.CONF:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import oslo_messaging
 
@@ -29,9 +29,6 @@ LOG = logging.getLogger(__name__)
 
 SHARE_BINARY = "abaca-share"
 POOL_NAME_FILTERS = ("host", "backend", "pool")
-F = TypeVar("F", bound=Callable[..., Any])
-# A caller's bad filter is its error, not ours: no server-side traceback for it.
-_caller_errors: Callable[[F], F] = oslo_messaging.expected_exceptions(Invalid)
 
 
 class SchedulerManager(Manager):
@@ -91,7 +88,6 @@ class SchedulerManager(Manager):
                                     pools: list[dict[str, Any]]) -> None:
         self.host_manager.update_service_capabilities(host, pools)
 
-    @_caller_errors
     def get_pools(self, ctxt: RequestContext,
                   filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Usable pools as ``{"name", "host", "backend", "pool", "capabilities"}``.
