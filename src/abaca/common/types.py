@@ -35,8 +35,13 @@ class RequestSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RequestSpec:
+        """Build from a message; keys this version does not know are ignored, so a newer
+        API can talk to an older scheduler during an upgrade."""
+        known = {f for f in cls.__dataclass_fields__}
         st = data.get("share_type")
-        return cls(**{**data, "share_type": ShareTypeSpec(**st) if st else None})
+        values = {k: v for k, v in data.items() if k in known}
+        values["share_type"] = ShareTypeSpec(**st) if st else None
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from oslo_config import cfg
-
-# oslo.messaging imports eventlet (through oslo.service and futurist), which warns that
-# it is deprecated when first imported, and warnings are errors in this suite.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
-    import oslo_messaging  # noqa: F401
 
 from abaca import conf as confmod
 from abaca.common.types import RequestSpec, ShareTypeSpec

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import falcon
+import oslo_messaging
 
 from abaca.api.common import Deps, at_least, ctx, query_params, send
-from abaca.common.errors import Forbidden, Invalid
+from abaca.common.errors import Forbidden, Invalid, ServiceUnavailable
 from abaca.services import share_types
 from abaca.services.share_listing import _dict_param
 
@@ -35,8 +36,12 @@ class Pools:
             filters["capabilities"] = caps
         try:
             pools = self.deps.scheduler_rpc.get_pools(ctx(req), filters)
-        except Exception as exc:
-            raise Invalid(f"The scheduler could not list pools: {exc}") from exc
+        except oslo_messaging.RemoteError as exc:
+            if exc.exc_type == "Invalid":
+                raise Invalid(f"Invalid pool filter: {exc.value}") from exc
+            raise
+        except oslo_messaging.MessagingTimeout as exc:
+            raise ServiceUnavailable("No scheduler answered; try again later.") from exc
         if not self.detailed:
             pools = [{k: p[k] for k in ("name", "host", "backend", "pool")} for p in pools]
         send(resp, {"pools": pools})

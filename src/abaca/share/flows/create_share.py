@@ -67,6 +67,8 @@ def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
             inst = shares_repo.get_instance(session, spec.instance_id)
         except NotFound:
             return
+        if inst.status != ShareStatus.CREATING:
+            return
         shares_repo.set_status(inst, ShareStatus.ERROR)
         messages_repo.create(session, project_id=spec.project_id, resource_type="SHARE",
                              resource_id=spec.share_id, action=Action.CREATE,
