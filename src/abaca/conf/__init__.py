@@ -110,6 +110,13 @@ def _config_sections(conf: cfg.ConfigOpts) -> dict[str, dict[str, str]]:
     return found
 
 
+def _is_option(group: object, key: str) -> bool:
+    """Whether ``key`` is an option of ``group`` (in [DEFAULT], group names are not)."""
+    if key not in group:  # type: ignore[operator]
+        return False
+    return not isinstance(getattr(group, key, None), cfg.ConfigOpts.GroupAttr)
+
+
 def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
     """Refuse unknown groups and keys: a typo must not become a silent default."""
     backends = set(conf.enabled_share_backends)
@@ -132,7 +139,7 @@ def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
         for key, path in keys.items():
             if section == "DEFAULT" and key in messaging["DEFAULT"]:
                 continue
-            if key not in group and key.replace("-", "_") not in group:
+            if not _is_option(group, key) and not _is_option(group, key.replace("-", "_")):
                 raise ConfigError(f"{path}: unknown option '{key}' in group [{section}]")
     if conf.database.connection is None:
         os.makedirs(conf.state_path, exist_ok=True)
