@@ -25,7 +25,8 @@ def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                                         dummy_capabilities="kind:lonely"),
     }
     tmp: Path = tmp_path_factory.mktemp("failing")
-    with servers.all_in_one(tmp, backends, groups={"quota": {"gigabytes": 20, "shares": 6}}) as (url, _):
+    quota = {"quota": {"gigabytes": 20, "shares": 6}}
+    with servers.all_in_one(tmp, backends, groups=quota) as (url, _):
         servers.wait_for_pools(url, 4)
         mc = servers.manila(url, "2.42")
         for kind in ("shared", "sticky", "lonely"):

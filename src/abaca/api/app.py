@@ -12,8 +12,16 @@ from abaca.api.common import Deps
 from abaca.api.middleware.auth import NoAuth
 from abaca.api.middleware.request import Microversions, RequestIds
 from abaca.api.middleware.routing import ProjectRouting
-from abaca.api.v2 import export_locations, messages, misc, scheduler_stats, services, \
-    share_metadata, share_types, shares
+from abaca.api.v2 import (
+    export_locations,
+    messages,
+    misc,
+    scheduler_stats,
+    services,
+    share_metadata,
+    share_types,
+    shares,
+)
 from abaca.api.versions import Versions
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
@@ -28,14 +36,16 @@ def build_deps(conf: Any, db: Database, transport: oslo_messaging.Transport) -> 
                 shares=ShareServices(conf, db, scheduler_rpc, share_rpc))
 
 
-def create_app(conf: Any, db: Database, transport: oslo_messaging.Transport) -> falcon.App:
+def create_app(conf: Any, db: Database,
+               transport: oslo_messaging.Transport) -> falcon.App[Any, Any]:
     deps = build_deps(conf, db, transport)
-    app = falcon.App(middleware=[
+    middleware: list[Any] = [
         RequestIds(),
         ProjectRouting(),
         NoAuth(v2_60_urls=conf.auth_strategy == "noauthv2"),
         Microversions(),
-    ])
+    ]
+    app: falcon.App[Any, Any] = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
     errors.install(app)
@@ -43,7 +53,7 @@ def create_app(conf: Any, db: Database, transport: oslo_messaging.Transport) -> 
     return app
 
 
-def add_routes(app: falcon.App, deps: Deps) -> None:
+def add_routes(app: falcon.App[Any, Any], deps: Deps) -> None:
     versions = Versions()
     app.add_route("/", versions)
     app.add_route("/v2", versions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import falcon
@@ -53,7 +54,8 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
         message = "The resource could not be found."
     elif code == 405:
         message = "The method is not allowed for the requested URL."
-    for name, value in (ex.headers or {}).items():
+    headers = ex.headers or {}
+    for name, value in (headers.items() if isinstance(headers, Mapping) else headers):
         resp.set_header(name, value)
     _answer(resp, code, message)
 
@@ -68,7 +70,7 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
                        "requested operation.")
 
 
-def install(app: falcon.App) -> None:
+def install(app: falcon.App[Any, Any]) -> None:
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(AbacaError, handle_abaca_error)

@@ -71,7 +71,7 @@ class Service:
                 LOG.exception("%s on %s could not write its heartbeat", self.binary, self.host)
 
     def _periodic_loop(self) -> None:
-        delay = random.uniform(0, self.periodic_fuzzy_delay) if self.periodic_fuzzy_delay else 0
+        delay = random.uniform(0, self.periodic_fuzzy_delay)  # noqa: S311 - spreading, not secrecy if self.periodic_fuzzy_delay else 0
         if self._stopping.wait(delay):
             return
         ctxt = RequestContext.admin()

@@ -37,7 +37,7 @@ class RequestSpec:
     def from_dict(cls, data: dict[str, Any]) -> RequestSpec:
         """Build from a message; keys this version does not know are ignored, so a newer
         API can talk to an older scheduler during an upgrade."""
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         st = data.get("share_type")
         values = {k: v for k, v in data.items() if k in known}
         values["share_type"] = ShareTypeSpec(**st) if st else None

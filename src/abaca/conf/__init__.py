@@ -49,8 +49,8 @@ def new_conf() -> cfg.ConfigOpts:
     # oslo.messaging reads these groups from any conf but registers them on cfg.CONF only.
     for group in ("oslo_messaging_tracing", "oslo_messaging_metrics"):
         if group in cfg.CONF:
-            conf.register_opts(list(cfg.CONF[group]._group._opts[n]["opt"]
-                                    for n in cfg.CONF[group]._group._opts), group=group)
+            conf.register_opts([cfg.CONF[group]._group._opts[n]["opt"]
+                                for n in cfg.CONF[group]._group._opts], group=group)
     oslo_messaging.set_transport_defaults("abaca")
     return conf
 
@@ -145,7 +145,7 @@ def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
         os.makedirs(conf.state_path, exist_ok=True)
     if not conf.enabled_share_protocols:
         raise ConfigError("[DEFAULT] enabled_share_protocols must name at least one protocol")
-    unknown = {p.upper() for p in conf.enabled_share_protocols} - {"NFS", "CIFS"}
-    if unknown:
-        raise ConfigError(f"[DEFAULT] enabled_share_protocols: unsupported {sorted(unknown)}; "
+    protocols = {p.upper() for p in conf.enabled_share_protocols} - {"NFS", "CIFS"}
+    if protocols:
+        raise ConfigError(f"[DEFAULT] enabled_share_protocols: unsupported {sorted(protocols)}; "
                           "Abaca serves NFS and CIFS")

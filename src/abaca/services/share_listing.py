@@ -155,8 +155,8 @@ def list_shares(session: Session, ctx: RequestContext, params: dict[str, str], *
     return Page(shares=list(session.scalars(query).unique()), count=count)
 
 
-def _sorted_page(session: Session, query: Select[tuple[Share]], params: dict[str, str],
-                 max_limit: int) -> Select[tuple[Share]]:
+def _sorted_page(session: Session, query: Select[Any], params: dict[str, str],
+                 max_limit: int) -> Select[Any]:
     sort_key = params.get("sort_key", "created_at")
     sort_dir = params.get("sort_dir", "desc").lower()
     if sort_key not in SORT_KEYS:

@@ -7,7 +7,7 @@ support is a ConfigError at start, never a surprise at the first request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from stevedore import driver as stevedore_driver
 from stevedore.exception import NoMatches
@@ -21,12 +21,9 @@ STORAGE_GROUP = "abaca.storage_drivers"
 COMPUTE_GROUP = "abaca.compute_helpers"
 NETWORK_GROUP = "abaca.network_helpers"
 
-T = TypeVar("T")
-
-
-def _plugin(namespace: str, name: str, base: type[T], *, group: str, option: str) -> type[T]:
+def _plugin(namespace: str, name: str, base: type[Any], *, group: str, option: str) -> Any:
     try:
-        cls = stevedore_driver.DriverManager(namespace, name, invoke_on_load=False).driver
+        cls: Any = stevedore_driver.DriverManager(namespace, name, invoke_on_load=False).driver
     except (NoMatches, RuntimeError) as exc:
         from stevedore import ExtensionManager
 
@@ -39,7 +36,9 @@ def _plugin(namespace: str, name: str, base: type[T], *, group: str, option: str
 
 
 def storage_driver_class(name: str, *, group: str) -> type[StorageDriver]:
-    return _plugin(STORAGE_GROUP, name, StorageDriver, group=group, option="share_driver")
+    cls: type[StorageDriver] = _plugin(STORAGE_GROUP, name, StorageDriver, group=group,
+                                       option="share_driver")
+    return cls
 
 
 @dataclass

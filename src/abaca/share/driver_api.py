@@ -81,7 +81,7 @@ class StorageDriver(ABC):
         """The config options this driver reads from its backend group."""
         return []
 
-    def do_setup(self) -> None:
+    def do_setup(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Prepare the backend; raise DriverError if it cannot serve."""
 
     @abstractmethod

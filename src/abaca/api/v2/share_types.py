@@ -5,8 +5,17 @@ from __future__ import annotations
 import falcon
 
 from abaca.api import microversion
-from abaca.api.common import Deps, accepted, at_least, body_of, ctx, query_params, read_json, \
-    send, version
+from abaca.api.common import (
+    Deps,
+    accepted,
+    at_least,
+    body_of,
+    ctx,
+    query_params,
+    read_json,
+    send,
+    version,
+)
 from abaca.api.views.share_types import share_type as view
 from abaca.common.errors import Forbidden, Invalid, NotFound
 from abaca.services import share_types, validation
