@@ -53,7 +53,9 @@ def test_microversion_negotiation(endpoint: str) -> None:
 
 
 def test_method_not_in_the_requested_version_is_404(endpoint: str, mc: Any) -> None:
-    share = mc.shares.create("NFS", 1)
+    from tests.fixtures import servers
+
+    share = servers.wait_for_status(mc, mc.shares.create("NFS", 1).id)
     path = f"/v2/shares/{share.id}/export_locations"
     _fault(_get(endpoint, path, "2.8"), 404)
     assert _get(endpoint, path, "2.9").status_code == 200
@@ -69,7 +71,9 @@ def test_method_not_in_the_requested_version_is_404(endpoint: str, mc: Any) -> N
 
 
 def test_routes_answer_with_and_without_project_id(endpoint: str, mc: Any) -> None:
-    share = mc.shares.create("NFS", 1, name="both-urls")
+    from tests.fixtures import servers
+
+    share = servers.wait_for_status(mc, mc.shares.create("NFS", 1, name="both-urls").id)
     with_project = _get(endpoint, f"/v2/demo/shares/{share.id}", "2.42")
     without = _get(endpoint, f"/v2/shares/{share.id}", "2.42")
     assert with_project.status_code == without.status_code == 200
