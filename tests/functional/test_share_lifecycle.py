@@ -142,3 +142,22 @@ def test_admin_views_services_zones_pools_and_limits(mc: Any) -> None:
     assert absolute["maxTotalShares"] == 50
     assert absolute["totalSharesUsed"] >= 1 and absolute["totalShareGigabytesUsed"] >= 3
     mc.shares.delete(share)
+
+
+def test_a_disabled_backend_is_skipped_until_enabled_again(mc: Any) -> None:
+    mc.share_types.create("ssd-disable", spec_driver_handles_share_servers=False,
+                          extra_specs={"disk_type": "ssd"})
+    mc.services.disable("testhost@beta", "abaca-share")
+    try:
+        assert {s.status for s in mc.services.list(search_opts={
+            "host": "testhost@beta"})} == {"disabled"}
+        refused = servers.wait_for_status(mc, mc.shares.create(
+            "NFS", 1, share_type="ssd-disable").id)
+        assert refused.status == "error"
+    finally:
+        mc.services.enable("testhost@beta", "abaca-share")
+    placed = servers.wait_for_status(mc, mc.shares.create(
+        "NFS", 1, share_type="ssd-disable").id)
+    assert placed.status == "available" and placed.host.startswith("testhost@beta#")
+    mc.shares.delete(refused)
+    mc.shares.delete(placed)
