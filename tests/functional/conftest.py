@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +18,13 @@ BACKENDS = {
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("aio")
-    with servers.all_in_one(tmp, BACKENDS) as (url, proc):
+def aio_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("aio")
+
+
+@pytest.fixture(scope="module")
+def endpoint(aio_dir: Path) -> Iterator[str]:
+    with servers.all_in_one(aio_dir, BACKENDS) as (url, proc):
         servers.wait_for_pools(url, 3)
         yield url
         log = proc.log.read_text(errors="replace")

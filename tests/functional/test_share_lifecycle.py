@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ def _names(shares: list[Any]) -> set[str]:
     return {s.name for s in shares}
 
 
-def test_nfs_and_cifs_shares_from_create_to_delete(mc: Any) -> None:
+def test_nfs_and_cifs_shares_from_create_to_delete(mc: Any, aio_dir: Path) -> None:
     nfs = mc.shares.create("NFS", 1, name="life-nfs", description="first",
                            metadata={"tier": "gold"})
     cifs = mc.shares.create("CIFS", 2, name="life-cifs")
@@ -66,6 +68,15 @@ def test_nfs_and_cifs_shares_from_create_to_delete(mc: Any) -> None:
     for share in (nfs, cifs):
         servers.wait_until(lambda s=share: _gone(mc, s.id), what="share deleted")
     assert not {"life-renamed", "life-cifs"} & _names(mc.shares.list())
+
+    # soft-deleted: the rows remain, marked, and no API shows them
+    with sqlite3.connect(aio_dir / "state" / "abaca.sqlite") as db:
+        rows = db.execute("SELECT deleted, deleted_at FROM shares WHERE id IN (?, ?)",
+                          (nfs.id, cifs.id)).fetchall()
+        meta = db.execute("SELECT count(*) FROM share_metadata WHERE share_id = ? "
+                          "AND deleted = ''", (nfs.id,)).fetchone()
+    assert len(rows) == 2 and all(deleted and at for deleted, at in rows)
+    assert meta == (0,)
 
 
 def _gone(mc: Any, share_id: str) -> bool:
