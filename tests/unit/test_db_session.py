@@ -53,11 +53,15 @@ def test_processes_write_concurrently(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path}/r.sqlite")
     migrate.sync(db)
-    with pytest.raises(RuntimeError), db.write() as session:
-        session.add(Message(project_id="p", resource_type="SHARE", action_id="001",
-                            detail_id="001", message_level="ERROR"))
-        session.flush()
-        raise RuntimeError("validation failed after the insert")
+    def insert_then_fail() -> None:
+        with db.write() as session:
+            session.add(Message(project_id="p", resource_type="SHARE", action_id="001",
+                                detail_id="001", message_level="ERROR"))
+            session.flush()
+            raise RuntimeError("validation failed after the insert")
+
+    with pytest.raises(RuntimeError):
+        insert_then_fail()
     with db.read() as session:
         assert session.scalar(select(func.count(Message.id))) == 0
 

@@ -140,7 +140,7 @@ def test_service_is_down_after_service_down_time_without_heartbeat(parts: Any) -
 
 
 def test_unreachable_server_times_out_instead_of_hanging(parts: Any) -> None:
-    conf, _db, transport = parts
+    _conf, _db, transport = parts
     client = rpc.get_client(transport, "nobody")
     with pytest.raises(oslo_messaging.MessagingTimeout):
         client.prepare(server="ghost", timeout=1).call(RequestContext.admin(), "echo",
