@@ -26,25 +26,25 @@ from abaca.services import share_types
 LOG = logging.getLogger(__name__)
 
 
-def bootstrap(conf: Any) -> db_session.Database:
+def bootstrap(conf: Any, db: db_session.Database) -> None:
     """Create or upgrade the schema and the default share type."""
-    db = db_session.from_conf(conf)
     migrate.sync(db)
     with db.write() as session:
         share_types.ensure_default(session, conf)
-    return db
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     conf = prepare(sys.argv[1:] if argv is None else argv, "abaca-all-in-one",
                    with_backends=True)
-    db = bootstrap(conf)
+    db = db_session.from_conf(conf)  # connects lazily: nothing is written yet
     transport = rpc.get_transport(conf, url=conf.transport_url or rpc.IN_PROCESS_URL)
     try:
+        # Build every backend first, so a bad combination starts (and writes) nothing.
         services: list[Service] = [scheduler_service(conf, db, transport),
                                    *share_services(conf, db, transport)]
     except ConfigError as exc:
         fail(f"configuration error: {exc.message}")
+    bootstrap(conf, db)
 
     from abaca.api.app import create_app
 

@@ -42,10 +42,10 @@ def new_conf() -> cfg.ConfigOpts:
     # The very option objects oslo.messaging registers, so that both can register them.
     from oslo_messaging import transport as om_transport
 
-    conf.register_opts(om_transport._transport_opts)
     # oslo.messaging defaults to rabbit://; Abaca's default is "no bus configured", which
     # all-in-one takes as the in-process bus and the separate services refuse.
-    conf.set_default("transport_url", None)
+    cfg.set_defaults(om_transport._transport_opts, transport_url=None)
+    conf.register_opts(om_transport._transport_opts)
     # oslo.messaging reads these groups from any conf but registers them on cfg.CONF only.
     for group in ("oslo_messaging_tracing", "oslo_messaging_metrics"):
         if group in cfg.CONF:
@@ -86,12 +86,17 @@ def register_backends(conf: cfg.ConfigOpts) -> None:
                               "built-in group; choose another group name for the backend")
         conf.register_opts(backend.OPTS, group=name)
         group = conf[name]
-        try:
-            driver_name = group.share_driver
-            group.driver_handles_share_servers  # noqa: B018 - required, read to check
-        except cfg.RequiredOptError as exc:
-            raise ConfigError(f"backend [{name}] is enabled but {exc.opt_name} is not set "
-                              f"in group [{name}]") from exc
+        # oslo.config enforces required=True only while parsing, which happened before
+        # these options existed: check them here.
+        for key in ("share_driver", "driver_handles_share_servers"):
+            try:
+                missing = getattr(group, key) is None
+            except cfg.Error as exc:
+                raise ConfigError(f"backend [{name}]: invalid {key}: {exc}") from exc
+            if missing:
+                raise ConfigError(f"backend [{name}] is enabled but {key} is not set in "
+                                  f"group [{name}]")
+        driver_name = group.share_driver
         from abaca.share.backend import storage_driver_class
 
         driver_cls = storage_driver_class(driver_name, group=name)
@@ -114,7 +119,25 @@ def _is_option(group: object, key: str) -> bool:
     """Whether ``key`` is an option of ``group`` (in [DEFAULT], group names are not)."""
     if key not in group:  # type: ignore[operator]
         return False
-    return not isinstance(getattr(group, key, None), cfg.ConfigOpts.GroupAttr)
+    try:
+        return not isinstance(getattr(group, key, None), cfg.ConfigOpts.GroupAttr)
+    except cfg.Error:
+        return True  # an option with a bad value: _check_values names it
+
+
+def _check_values(conf: cfg.ConfigOpts) -> None:
+    """Read every registered option once, so a bad value fails now, naming its key."""
+    for name in list(conf):
+        try:
+            value = conf[name]
+        except cfg.Error as exc:
+            raise ConfigError(f"invalid value for [DEFAULT] {name}: {exc}") from exc
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for key in list(value):
+                try:
+                    value[key]
+                except cfg.Error as exc:
+                    raise ConfigError(f"invalid value for [{name}] {key}: {exc}") from exc
 
 
 def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
@@ -141,6 +164,7 @@ def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
                 continue
             if not _is_option(group, key) and not _is_option(group, key.replace("-", "_")):
                 raise ConfigError(f"{path}: unknown option '{key}' in group [{section}]")
+    _check_values(conf)
     if conf.database.connection is None:
         os.makedirs(conf.state_path, exist_ok=True)
     if not conf.enabled_share_protocols:

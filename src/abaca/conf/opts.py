@@ -13,6 +13,7 @@ from typing import Any
 from oslo_config import cfg
 from stevedore import ExtensionManager
 
+from abaca import conf as confmod
 from abaca.conf import api, backend, database, default, logging, quota, scheduler
 from abaca.share.backend import STORAGE_GROUP
 
@@ -31,6 +32,12 @@ def _driver_opts() -> list[cfg.Opt]:
     for name in sorted(drivers.names()):
         opts.extend(drivers[name].plugin.options())
     return opts
+
+
+def update_defaults() -> None:
+    """Apply Abaca's defaults to library options (oslo.messaging's control_exchange and
+    transport_url); oslo-config-generator calls it through oslo.config.opts.defaults."""
+    confmod.new_conf()
 
 
 def list_opts() -> list[tuple[str | cfg.OptGroup | None, Sequence[cfg.Opt]]]:

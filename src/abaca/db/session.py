@@ -14,9 +14,10 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 
@@ -64,6 +65,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+T = TypeVar("T")
+
+
+def insert_or_get(session: Session, row: T, query: Select[Any]) -> T:
+    """Insert ``row``; if a concurrent transaction inserted its twin first (a unique
+    constraint fires), return that one instead.
+
+    The insert runs in a savepoint so the caller's transaction survives the conflict;
+    the re-read locks the row, which makes MariaDB's REPEATABLE READ see the other
+    transaction's committed insert.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        found: T | None = session.scalar(query.with_for_update())
+        if found is None:
+            raise
+        return found
+    return row
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from abaca.common.errors import Conflict, Forbidden, Invalid, NotFound
 from abaca.common.types import ShareTypeSpec
 from abaca.db.models import Share, ShareType, ShareTypeExtraSpec, ShareTypeProject
+from abaca.db.session import insert_or_get
 from abaca.services import validation
 
 REQUIRED_SPECS = ("driver_handles_share_servers",)
@@ -151,8 +152,13 @@ def ensure_default(session: Session, conf: Any) -> ShareType | None:
     if not conf.default_share_type:
         return None
     st = default(session, conf)
-    if st is None:
-        st = create(session, name=conf.default_share_type,
-                    specs={"driver_handles_share_servers": "False"}, is_public=True,
-                    description="Created by Abaca as the default share type")
+    if st is not None:
+        return st
+    query = select(ShareType).where(ShareType.name == conf.default_share_type,
+                                    ShareType.deleted == "")
+    st = insert_or_get(session, ShareType(name=conf.default_share_type, is_public=True,
+                                          description="Created by Abaca as the default "
+                                                      "share type"), query)
+    if not st.extra_specs:
+        set_specs(session, st, {"driver_handles_share_servers": "False"})
     return st

@@ -116,7 +116,7 @@ class ShareServices:
               detail: Detail) -> None:
         with self.db.write() as session:
             inst = shares_repo.get_instance(session, instance_id)
-            inst.status = ShareStatus.ERROR
+            shares_repo.set_status(inst, ShareStatus.ERROR)
             messages_repo.create(session, project_id=inst.share.project_id,
                                  resource_type="SHARE", resource_id=inst.share_id,
                                  action=action, detail=detail, request_id=ctx.request_id)

@@ -8,16 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from abaca.db.models import AvailabilityZone, Service, utcnow
+from abaca.db.session import insert_or_get
 
 
 def ensure_availability_zone(session: Session, name: str) -> AvailabilityZone:
-    az = session.scalar(select(AvailabilityZone).where(
-        AvailabilityZone.name == name, AvailabilityZone.deleted == ""))
-    if az is None:
-        az = AvailabilityZone(name=name)
-        session.add(az)
-        session.flush()
-    return az
+    """The zone called ``name``, created if missing; safe when services start together."""
+    query = select(AvailabilityZone).where(AvailabilityZone.name == name,
+                                           AvailabilityZone.deleted == "")
+    az = session.scalar(query)
+    if az is not None:
+        return az
+    return insert_or_get(session, AvailabilityZone(name=name), query)
 
 
 def list_availability_zones(session: Session) -> list[AvailabilityZone]:
