@@ -7,6 +7,7 @@ network namespace.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -139,7 +140,5 @@ def _terminate(pid: int, timeout: float = 10) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
