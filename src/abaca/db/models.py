@@ -119,6 +119,7 @@ class Share(Timestamps, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     snapshot_id: Mapped[str | None] = mapped_column(String(36))
     share_network_id: Mapped[str | None] = mapped_column(String(36))
+    task_state: Mapped[str | None] = mapped_column(String(64))
 
     share_type: Mapped[ShareType | None] = relationship(lazy="joined")
     instances: Mapped[list[ShareInstance]] = relationship(
@@ -220,3 +221,57 @@ class QuotaClass(Timestamps, Base):
     class_name: Mapped[str] = mapped_column(String(255), index=True)
     resource: Mapped[str] = mapped_column(String(255))
     hard_limit: Mapped[int] = mapped_column(Integer)
+
+
+class ShareAccessRule(Timestamps, Base):
+    """An access rule of a share: who (``access_to``) may reach it, how (``access_level``).
+
+    ``state`` walks queued_to_apply -> applying -> active | error, and
+    queued_to_deny -> denying -> (deleted) | error.
+    """
+
+    __tablename__ = "share_access_rules"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    access_type: Mapped[str] = mapped_column(String(32))
+    access_to: Mapped[str] = mapped_column(String(255))
+    access_level: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    access_key: Mapped[str | None] = mapped_column(String(255))
+    metadata_items: Mapped[list[ShareAccessRuleMetadata]] = relationship(
+        lazy="selectin", viewonly=True,
+        primaryjoin="and_(ShareAccessRule.id == ShareAccessRuleMetadata.access_id, "
+                    "ShareAccessRuleMetadata.deleted == '')")
+
+    def metadata_dict(self) -> dict[str, str]:
+        return {m.key: m.value for m in self.metadata_items}
+
+
+class ShareAccessRuleMetadata(Timestamps, Base):
+    __tablename__ = "share_access_rule_metadata"
+    __table_args__ = (UniqueConstraint("access_id", "key", "deleted"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    access_id: Mapped[str] = mapped_column(ForeignKey("share_access_rules.id"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    value: Mapped[str] = mapped_column(String(1023))
+
+
+class ShareSnapshot(Timestamps, Base):
+    """A point-in-time, read-only copy of a share."""
+
+    __tablename__ = "share_snapshots"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    project_id: Mapped[str] = mapped_column(String(255), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    display_description: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    share_size: Mapped[int] = mapped_column(Integer)
+    share_proto: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    progress: Mapped[str | None] = mapped_column(String(8))
+    provider_location: Mapped[str | None] = mapped_column(String(255))

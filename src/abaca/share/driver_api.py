@@ -8,6 +8,7 @@ persists the ``ShareResult`` it returns; a driver that cannot do something raise
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,13 +18,21 @@ from abaca.common.errors import DriverError
 from abaca.common.types import BackendStats, PoolStats
 
 __all__ = [
+    "AccessRule",
     "BackendConfig",
     "BackendStats",
     "DriverError",
     "ExportLocationInfo",
+    "ManageSupport",
+    "ManagedShare",
     "PoolStats",
+    "ResizeSupport",
     "ShareRequest",
     "ShareResult",
+    "ShrinkWouldLoseData",
+    "SnapshotRequest",
+    "SnapshotResult",
+    "SnapshotSupport",
     "StorageDriver",
     "cfg",
 ]
@@ -67,6 +76,45 @@ class ShareResult:
     export_locations: tuple[ExportLocationInfo, ...]
 
 
+@dataclass(frozen=True)
+class AccessRule:
+    """One rule as the API validated it: ``access_to`` is safe for config files."""
+
+    id: str
+    access_type: str  # "ip" or "user"
+    access_to: str
+    access_level: str  # "rw" or "ro"
+
+
+@dataclass(frozen=True)
+class SnapshotRequest:
+    snapshot_id: str
+    name: str
+    share: ShareRequest
+    size: int
+    provider_location: str | None = None
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    provider_location: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ManagedShare:
+    """What the driver found when it adopted an existing share."""
+
+    size: int
+    result: ShareResult
+
+
+class ShrinkWouldLoseData(DriverError):
+    """The share holds more data than the new size: nothing was changed."""
+
+    default_message = "The share holds more data than the requested size."
+
+
 class StorageDriver(ABC):
     """Shares and their capacity on one kind of storage."""
 
@@ -99,3 +147,64 @@ class StorageDriver(ABC):
     @abstractmethod
     def ensure_share(self, share: ShareRequest) -> ShareResult:
         """Serve an existing share again after a restart; return its export locations."""
+
+    @abstractmethod
+    def update_access(self, share: ShareRequest, rules: Sequence[AccessRule],
+                      add: Sequence[AccessRule], delete: Sequence[AccessRule]) -> dict[str, str]:
+        """Make the share's access match ``rules`` (the whole wanted list).
+
+        ``add`` and ``delete`` say what changed; both empty means "make the backend
+        match ``rules`` exactly" (recovery). Returns ``{rule_id: "error"}`` for rules it
+        could not apply (e.g. an access type the protocol lacks); the others succeeded.
+        """
+
+
+class SnapshotSupport(ABC):
+    """A driver that can snapshot, clone from snapshots and revert to them."""
+
+    @abstractmethod
+    def create_snapshot(self, snapshot: SnapshotRequest) -> SnapshotResult:
+        """Take a read-only point-in-time copy of ``snapshot.share``."""
+
+    @abstractmethod
+    def delete_snapshot(self, snapshot: SnapshotRequest) -> None:
+        """Delete it; deleting one that does not exist succeeds."""
+
+    @abstractmethod
+    def create_share_from_snapshot(self, share: ShareRequest,
+                                   snapshot: SnapshotRequest) -> ShareResult:
+        """A new writable share holding the snapshot's content."""
+
+    @abstractmethod
+    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest) -> None:
+        """Make the share's content the snapshot's again."""
+
+
+class ResizeSupport(ABC):
+    @abstractmethod
+    def extend_share(self, share: ShareRequest, new_size: int) -> None:
+        """Grow the share to ``new_size`` GiB."""
+
+    @abstractmethod
+    def shrink_share(self, share: ShareRequest, new_size: int) -> None:
+        """Shrink to ``new_size`` GiB; raise ShrinkWouldLoseData if it holds more."""
+
+
+class ManageSupport(ABC):
+    @abstractmethod
+    def manage_existing(self, share: ShareRequest, export_path: str,
+                        driver_options: dict[str, str]) -> ManagedShare:
+        """Adopt existing storage found from ``export_path`` as ``share``."""
+
+    @abstractmethod
+    def unmanage(self, share: ShareRequest) -> None:
+        """Stop managing the share: stop exporting it but keep its data."""
+
+    @abstractmethod
+    def manage_existing_snapshot(self, snapshot: SnapshotRequest,
+                                 driver_options: dict[str, str]) -> SnapshotResult:
+        """Adopt the snapshot at ``snapshot.provider_location``."""
+
+    @abstractmethod
+    def unmanage_snapshot(self, snapshot: SnapshotRequest) -> None:
+        """Forget the snapshot, keeping its data."""

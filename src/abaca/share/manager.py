@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import oslo_messaging
@@ -31,6 +34,16 @@ class ShareManager(Manager):
         self.driver = backend.storage
         self.scheduler_rpc = SchedulerAPI(transport)
         self.share_rpc = ShareAPI(transport)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @contextmanager
+    def instance_lock(self, instance_id: str) -> Iterator[None]:
+        """Serialise the work on one share instance within this service."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(instance_id, threading.Lock())
+        with lock:
+            yield
 
     def init_host(self) -> None:
         self.driver.do_setup()
@@ -69,4 +82,38 @@ class ShareManager(Manager):
         flows.create_share.run(self, ctxt, RequestSpec.from_dict(request_spec), candidates)
 
     def delete_share_instance(self, ctxt: RequestContext, instance_id: str) -> None:
-        flows.delete_share.run(self, ctxt, instance_id)
+        with self.instance_lock(instance_id):
+            flows.delete_share.run(self, ctxt, instance_id)
+
+    def update_access(self, ctxt: RequestContext, instance_id: str) -> None:
+        flows.access.run(self, ctxt, instance_id)
+
+    def create_snapshot(self, ctxt: RequestContext, snapshot_id: str) -> None:
+        flows.snapshots.create(self, ctxt, snapshot_id)
+
+    def delete_snapshot(self, ctxt: RequestContext, snapshot_id: str) -> None:
+        flows.snapshots.delete(self, ctxt, snapshot_id)
+
+    def manage_snapshot(self, ctxt: RequestContext, snapshot_id: str,
+                        driver_options: dict[str, Any]) -> None:
+        flows.snapshots.manage(self, ctxt, snapshot_id, driver_options)
+
+    def unmanage_snapshot(self, ctxt: RequestContext, snapshot_id: str) -> None:
+        flows.snapshots.unmanage(self, ctxt, snapshot_id)
+
+    def revert_to_snapshot(self, ctxt: RequestContext, instance_id: str,
+                           snapshot_id: str) -> None:
+        with self.instance_lock(instance_id):
+            flows.revert.run(self, ctxt, instance_id, snapshot_id)
+
+    def resize_share(self, ctxt: RequestContext, instance_id: str, new_size: int) -> None:
+        with self.instance_lock(instance_id):
+            flows.resize.run(self, ctxt, instance_id, new_size)
+
+    def manage_share(self, ctxt: RequestContext, instance_id: str, export_path: str,
+                     driver_options: dict[str, Any]) -> None:
+        flows.manage.manage(self, ctxt, instance_id, export_path, driver_options)
+
+    def unmanage_share(self, ctxt: RequestContext, instance_id: str) -> None:
+        with self.instance_lock(instance_id):
+            flows.manage.unmanage(self, ctxt, instance_id)

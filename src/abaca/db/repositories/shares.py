@@ -54,7 +54,16 @@ def replace_export_locations(session: Session, inst: ShareInstance,
 
 def delete_share_rows(session: Session, inst: ShareInstance) -> None:
     """Soft-delete an instance and, with its last instance, the share and its children."""
-    set_status(inst, ShareStatus.DELETED)
+    forget_share_rows(session, inst, ShareStatus.DELETED)
+
+
+def forget_share_rows(session: Session, inst: ShareInstance, final: str) -> None:
+    """Move the instance to ``final`` (deleted/unmanaged) and soft-delete its rows:
+    the instance, its export locations and, with its last instance, the share, its
+    metadata, access rules and snapshots."""
+    from abaca.db.models import ShareAccessRule, ShareSnapshot, Timestamps
+
+    set_status(inst, final)
     inst.terminated_at = utcnow()
     inst.soft_delete()
     replace_export_locations(session, inst, [])
@@ -65,6 +74,9 @@ def delete_share_rows(session: Session, inst: ShareInstance) -> None:
         share = session.get(Share, inst.share_id)
         if share is not None:
             share.soft_delete()
-            for meta in session.scalars(select(ShareMetadata).where(
-                    ShareMetadata.share_id == share.id, ShareMetadata.deleted == "")):
-                meta.soft_delete()
+            children: list[Timestamps] = []
+            for model in (ShareMetadata, ShareAccessRule, ShareSnapshot):
+                children += session.scalars(select(model).where(
+                    model.share_id == share.id, model.deleted == ""))  # type: ignore[attr-defined]
+            for row in children:
+                row.soft_delete()

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 from abaca.share.driver_api import (
+    AccessRule,
     BackendConfig,
     BackendStats,
     DriverError,
     ExportLocationInfo,
+    ManagedShare,
+    ManageSupport,
     PoolStats,
+    ResizeSupport,
     ShareRequest,
     ShareResult,
+    SnapshotRequest,
+    SnapshotResult,
+    SnapshotSupport,
     StorageDriver,
     cfg,
 )
@@ -42,10 +50,15 @@ OPTS = [
                      "snapshot_support:True,disk_type:ssd."),
 ]
 
-METHODS = ("create_share", "delete_share", "ensure_share", "get_stats")
+METHODS = ("create_share", "delete_share", "ensure_share", "get_stats", "update_access",
+           "create_snapshot", "delete_snapshot", "create_share_from_snapshot",
+           "revert_to_snapshot", "extend_share", "shrink_share", "manage_existing",
+           "unmanage", "manage_existing_snapshot", "unmanage_snapshot")
+# Access types each protocol can enforce.
+ACCESS_TYPES = {"NFS": {"ip"}, "CIFS": {"ip", "user"}}
 
 
-class DummyDriver(StorageDriver):
+class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
     supported_dhss = frozenset({False})
 
     def __init__(self, config: BackendConfig) -> None:
@@ -69,6 +82,8 @@ class DummyDriver(StorageDriver):
         self._fail = set(opts.dummy_fail_methods)
         self._lock = threading.Lock()
         self._shares: dict[str, tuple[str, int]] = {}  # instance id -> (pool, size)
+        self._snapshots: dict[str, str] = {}  # snapshot id -> instance id
+        self.access: dict[str, list[AccessRule]] = {}  # instance id -> rules in force
 
     @classmethod
     def options(cls) -> list[cfg.Opt]:
@@ -109,7 +124,8 @@ class DummyDriver(StorageDriver):
         return BackendStats(share_backend_name=self.config.share_backend_name,
                             driver_handles_share_servers=False, storage_protocol="NFS_CIFS",
                             pools=pools, vendor_name="Abaca", driver_version="1.0",
-                            capabilities=caps)
+                            snapshot_support=True, create_share_from_snapshot_support=True,
+                            revert_to_snapshot_support=True, capabilities=caps)
 
     def _check_pool(self, share: ShareRequest) -> None:
         if share.pool not in self._pools:
@@ -134,3 +150,88 @@ class DummyDriver(StorageDriver):
         with self._lock:
             self._shares[share.instance_id] = (share.pool, share.size)
         return self._export(share)
+
+    def update_access(self, share: ShareRequest, rules: Sequence[AccessRule],
+                      add: Sequence[AccessRule], delete: Sequence[AccessRule]) -> dict[str, str]:
+        self._enter("update_access")
+        allowed = ACCESS_TYPES.get(share.share_proto, set())
+        failed = {r.id: "error" for r in rules if r.access_type not in allowed}
+        with self._lock:
+            self.access[share.instance_id] = [r for r in rules if r.id not in failed]
+        return failed
+
+    # snapshots ------------------------------------------------------------------------
+
+    def create_snapshot(self, snapshot: SnapshotRequest) -> SnapshotResult:
+        self._enter("create_snapshot")
+        with self._lock:
+            if snapshot.share.instance_id not in self._shares:
+                raise DriverError(f"Share {snapshot.share.share_id} is not on this backend.")
+            self._snapshots[snapshot.snapshot_id] = snapshot.share.instance_id
+        return SnapshotResult(provider_location=f"dummy/{snapshot.name}", size=snapshot.size)
+
+    def delete_snapshot(self, snapshot: SnapshotRequest) -> None:
+        self._enter("delete_snapshot")
+        with self._lock:
+            self._snapshots.pop(snapshot.snapshot_id, None)
+
+    def create_share_from_snapshot(self, share: ShareRequest,
+                                   snapshot: SnapshotRequest) -> ShareResult:
+        self._enter("create_share_from_snapshot")
+        self._check_pool(share)
+        with self._lock:
+            if snapshot.snapshot_id not in self._snapshots:
+                raise DriverError(f"Snapshot {snapshot.snapshot_id} is not on this backend.")
+            self._shares[share.instance_id] = (share.pool, share.size)
+        return self._export(share)
+
+    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest) -> None:
+        self._enter("revert_to_snapshot")
+        with self._lock:
+            if self._snapshots.get(snapshot.snapshot_id) != share.instance_id:
+                raise DriverError(f"Snapshot {snapshot.snapshot_id} is not of this share.")
+
+    # resize -----------------------------------------------------------------------------
+
+    def extend_share(self, share: ShareRequest, new_size: int) -> None:
+        self._enter("extend_share")
+        with self._lock:
+            self._shares[share.instance_id] = (share.pool, new_size)
+
+    def shrink_share(self, share: ShareRequest, new_size: int) -> None:
+        self._enter("shrink_share")
+        with self._lock:
+            self._shares[share.instance_id] = (share.pool, new_size)
+
+    # manage -----------------------------------------------------------------------------
+
+    def manage_existing(self, share: ShareRequest, export_path: str,
+                        driver_options: dict[str, str]) -> ManagedShare:
+        self._enter("manage_existing")
+        self._check_pool(share)
+        try:
+            size = int(driver_options.get("size", "1"))
+        except ValueError as exc:
+            raise DriverError("driver_options size must be a whole number of GiB") from exc
+        with self._lock:
+            self._shares[share.instance_id] = (share.pool, size)
+        return ManagedShare(size=size, result=ShareResult(
+            export_locations=(ExportLocationInfo(path=export_path, preferred=True),)))
+
+    def unmanage(self, share: ShareRequest) -> None:
+        self._enter("unmanage")
+        with self._lock:
+            self._shares.pop(share.instance_id, None)
+
+    def manage_existing_snapshot(self, snapshot: SnapshotRequest,
+                                 driver_options: dict[str, str]) -> SnapshotResult:
+        self._enter("manage_existing_snapshot")
+        with self._lock:
+            self._snapshots[snapshot.snapshot_id] = snapshot.share.instance_id
+        return SnapshotResult(provider_location=snapshot.provider_location or snapshot.name,
+                              size=snapshot.size)
+
+    def unmanage_snapshot(self, snapshot: SnapshotRequest) -> None:
+        self._enter("unmanage_snapshot")
+        with self._lock:
+            self._snapshots.pop(snapshot.snapshot_id, None)

@@ -1,5 +1,15 @@
 """Workflows of the share service, one module per operation."""
 
-from abaca.share.flows import create_share, delete_share, ensure_share
+from abaca.share.flows import (
+    access,
+    create_share,
+    delete_share,
+    ensure_share,
+    manage,
+    resize,
+    revert,
+    snapshots,
+)
 
-__all__ = ["create_share", "delete_share", "ensure_share"]
+__all__ = ["access", "create_share", "delete_share", "ensure_share", "manage", "resize",
+           "revert", "snapshots"]

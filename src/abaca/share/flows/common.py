@@ -26,3 +26,17 @@ def save_exports(session: Session, inst: ShareInstance, result: ShareResult) -> 
 
     shares_repo.replace_export_locations(
         session, inst, [(e.path, e.is_admin_only, e.preferred) for e in result.export_locations])
+
+
+def fail_share(mgr: Any, ctxt: Any, instance_id: str, status: str, action: Any,
+               detail: Any) -> None:
+    """Put the instance in ``status`` and tell its owner why, in one transaction."""
+    from abaca.db.repositories import messages as messages_repo
+    from abaca.db.repositories import shares as shares_repo
+
+    with mgr.db.write() as session:
+        inst = shares_repo.get_instance(session, instance_id)
+        shares_repo.set_status(inst, status)
+        messages_repo.create(session, project_id=inst.share.project_id, resource_type="SHARE",
+                             resource_id=inst.share_id, action=action, detail=detail,
+                             request_id=ctxt.request_id)

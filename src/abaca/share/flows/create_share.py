@@ -18,12 +18,16 @@ from abaca.common.types import Candidate, RequestSpec
 from abaca.db.models import utcnow
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import shares as shares_repo
+from abaca.db.repositories import snapshots as snapshots_repo
+from abaca.share.driver_api import SnapshotSupport
 from abaca.share.flows.common import save_exports, share_request
+from abaca.share.flows.snapshots import snapshot_request
 
 if TYPE_CHECKING:
     from abaca.share.manager import ShareManager
 
 LOG = logging.getLogger(__name__)
+CREATING = (ShareStatus.CREATING, ShareStatus.CREATING_FROM_SNAPSHOT)
 
 
 def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
@@ -44,14 +48,21 @@ def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
                 inst = shares_repo.get_instance(session, spec.instance_id)
             except NotFound:
                 return
-            if inst.status != ShareStatus.CREATING:
+            if inst.status not in CREATING:
                 LOG.warning("share %s is %s, not creating it", spec.share_id, inst.status)
                 return
             inst.host = cand.host
             inst.availability_zone = mgr.backend.config.availability_zone
             request = share_request(mgr.conf, inst)
+            snap_request = (snapshot_request(mgr, session, snapshots_repo.get(
+                session, spec.snapshot_id)) if spec.snapshot_id else None)
         try:
-            result = mgr.driver.create_share(request)
+            if snap_request is None:
+                result = mgr.driver.create_share(request)
+            elif isinstance(mgr.driver, SnapshotSupport):
+                result = mgr.driver.create_share_from_snapshot(request, snap_request)
+            else:
+                raise NotFound("This backend cannot create shares from snapshots.")
         except Exception:
             LOG.exception("share %s: creating on %s failed", spec.share_id, cand.host)
             continue
@@ -67,10 +78,11 @@ def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
             inst = shares_repo.get_instance(session, spec.instance_id)
         except NotFound:
             return
-        if inst.status != ShareStatus.CREATING:
+        if inst.status not in CREATING:
             return
         shares_repo.set_status(inst, ShareStatus.ERROR)
         messages_repo.create(session, project_id=spec.project_id, resource_type="SHARE",
                              resource_id=spec.share_id, action=Action.CREATE,
-                             detail=Detail.DRIVER_FAILED_CREATING,
+                             detail=(Detail.DRIVER_FAILED_CREATING_FROM_SNAP if spec.snapshot_id
+                                     else Detail.DRIVER_FAILED_CREATING),
                              request_id=ctxt.request_id)

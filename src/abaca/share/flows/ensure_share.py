@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from abaca.common.errors import NotFound
 from abaca.db.repositories import shares as shares_repo
+from abaca.share.flows import access
 from abaca.share.flows.common import save_exports, share_request
 
 if TYPE_CHECKING:
@@ -28,3 +29,8 @@ def run(mgr: ShareManager, instance_id: str) -> None:
         return
     with mgr.db.write() as session:
         save_exports(session, shares_repo.get_instance(session, instance_id), result)
+    try:
+        access.resync(mgr, instance_id)
+    except Exception:
+        LOG.exception("share instance %s: its access rules could not be applied again",
+                      instance_id)
