@@ -64,3 +64,32 @@ def test_share_state_machine() -> None:
         with pytest.raises(InvalidStateTransition):
             ShareStatus.check(current, new)
     assert set(SHARE_TRANSITIONS) == {s.value for s in ShareStatus}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("198.18.0.5", "198.18.0.5"), ("198.18.0.0/24", "198.18.0.0/24"),
+    ("198.18.0.5/32", "198.18.0.5/32"), ("0.0.0.0/0", "0.0.0.0/0"),
+    ("2001:DB8::/64", "2001:db8::/64"),
+])
+def test_ip_rules_in_canonical_form(value: str, expected: str) -> None:
+    from abaca.services.access_grammar import check_ip
+
+    assert check_ip(value, allow_ipv6=True) == expected
+
+
+@pytest.mark.parametrize("value", ["198.18.0.5\n", " 198.18.0.5", "198.18.0.1/24",
+                                   "198.18.0.0/33", "a.b.c.d", "198.18.0.5;x", "", None, 5])
+def test_ip_rules_refused(value: object) -> None:
+    from abaca.services.access_grammar import check_ip
+
+    with pytest.raises(Invalid):
+        check_ip(value, allow_ipv6=True)
+
+
+@pytest.mark.parametrize("value", ["alice\n", "al ice", "a..b", "-a", ".a", "a;b", "a" * 33,
+                                   "", "{a}", "a\x00", None])
+def test_user_rules_refused(value: object) -> None:
+    from abaca.services.access_grammar import check_user
+
+    with pytest.raises(Invalid):
+        check_user(value)

@@ -13,19 +13,26 @@ from abaca.api.middleware.auth import NoAuth
 from abaca.api.middleware.request import Microversions, RequestIds
 from abaca.api.middleware.routing import ProjectRouting
 from abaca.api.v2 import (
+    access_rules,
     export_locations,
+    manage,
     messages,
     misc,
     scheduler_stats,
     services,
+    share_actions,
     share_metadata,
     share_types,
     shares,
+    snapshots,
 )
 from abaca.api.versions import Versions
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
+from abaca.services.access import AccessServices
+from abaca.services.share_actions import ShareActions
 from abaca.services.shares import ShareServices
+from abaca.services.snapshots import SnapshotServices
 from abaca.share.rpcapi import ShareAPI
 
 
@@ -33,7 +40,10 @@ def build_deps(conf: Any, db: Database, transport: oslo_messaging.Transport) -> 
     scheduler_rpc = SchedulerAPI(transport)
     share_rpc = ShareAPI(transport)
     return Deps(conf=conf, db=db, scheduler_rpc=scheduler_rpc, share_rpc=share_rpc,
-                shares=ShareServices(conf, db, scheduler_rpc, share_rpc))
+                shares=ShareServices(conf, db, scheduler_rpc, share_rpc),
+                access=AccessServices(db, share_rpc),
+                snapshots=SnapshotServices(db, share_rpc),
+                actions=ShareActions(conf, db, share_rpc))
 
 
 def create_app(conf: Any, db: Database,
@@ -61,6 +71,20 @@ def add_routes(app: falcon.App[Any, Any], deps: Deps) -> None:
         ("/shares", shares.Shares(deps)),
         ("/shares/detail", shares.Shares(deps, detailed=True)),
         ("/shares/{share_id}", shares.Share(deps)),
+        ("/shares/{share_id}/action", share_actions.ShareAction(deps)),
+        ("/shares/manage", manage.ManageShare(deps, legacy=False)),
+        ("/os-share-manage", manage.ManageShare(deps, legacy=True)),
+        ("/os-share-unmanage/{share_id}/unmanage", manage.LegacyUnmanage(deps)),
+        ("/share-access-rules", access_rules.AccessRules(deps)),
+        ("/share-access-rules/{rule_id}", access_rules.AccessRule(deps)),
+        ("/share-access-rules/{rule_id}/metadata", access_rules.AccessMetadata(deps)),
+        ("/share-access-rules/{rule_id}/metadata/{key}",
+         access_rules.AccessMetadataItem(deps)),
+        ("/snapshots", snapshots.Snapshots(deps)),
+        ("/snapshots/detail", snapshots.Snapshots(deps, detailed=True)),
+        ("/snapshots/manage", snapshots.ManageSnapshot(deps)),
+        ("/snapshots/{snapshot_id}", snapshots.Snapshot(deps)),
+        ("/snapshots/{snapshot_id}/action", snapshots.SnapshotAction(deps)),
         ("/shares/{share_id}/metadata", share_metadata.Metadata(deps)),
         ("/shares/{share_id}/metadata/{key}", share_metadata.MetadataItem(deps)),
         ("/shares/{share_id}/export_locations", export_locations.ExportLocations(deps)),

@@ -13,7 +13,10 @@ from abaca.common.context import RequestContext
 from abaca.common.errors import Invalid, OverLimit
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
+from abaca.services.access import AccessServices
+from abaca.services.share_actions import ShareActions
 from abaca.services.shares import ShareServices
+from abaca.services.snapshots import SnapshotServices
 from abaca.share.rpcapi import ShareAPI
 
 
@@ -26,6 +29,9 @@ class Deps:
     scheduler_rpc: SchedulerAPI
     share_rpc: ShareAPI
     shares: ShareServices
+    access: AccessServices
+    snapshots: SnapshotServices
+    actions: ShareActions
 
 
 def ctx(req: falcon.Request) -> RequestContext:

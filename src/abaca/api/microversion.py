@@ -19,7 +19,7 @@ class APIVersion:
 
     @classmethod
     def parse(cls, text: str) -> APIVersion:
-        match = _PATTERN.match(text.strip())
+        match = _PATTERN.fullmatch(text.strip())
         if not match:
             raise Invalid(f"API Version String {text} is of invalid format. "
                           "Must be of format MajorNum.MinorNum.")

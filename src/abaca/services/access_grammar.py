@@ -33,7 +33,7 @@ def check_ip(value: object, *, allow_ipv6: bool) -> str:
 
 
 def check_user(value: object) -> str:
-    if not isinstance(value, str) or not _USER.match(value) or ".." in value:
+    if not isinstance(value, str) or not _USER.fullmatch(value) or ".." in value:
         raise Invalid("access_to must be a user name of 1 to 32 letters, digits, '.', '_' "
                       "or '-' that does not start with '.' or '-'.")
     return value

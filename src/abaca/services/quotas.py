@@ -39,3 +39,11 @@ def check_new_share(session: Session, conf: Any, project_id: str, size: int) -> 
         raise OverLimit(f"Requested share exceeds allowed project/user or share type "
                         f"gigabytes quota: {size}G requested, {used['gigabytes']}G of "
                         f"{limit['gigabytes']}G already used.")
+
+
+def check_extend(session: Session, conf: Any, project_id: str, more_gb: int) -> None:
+    limit = limits(session, conf, project_id)["gigabytes"]
+    used = usage(session, project_id)["gigabytes"]
+    if 0 <= limit < used + more_gb:
+        raise OverLimit(f"Requested share extend exceeds allowed gigabytes quota: {more_gb}G "
+                        f"more requested, {used}G of {limit}G already used.")

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from abaca.common.context import RequestContext
 from abaca.common.errors import Forbidden, Invalid, NotFound, ServiceUnavailable
 from abaca.common.messages import Action, Detail
-from abaca.common.states import SHARE_DELETABLE, ShareStatus
+from abaca.common.states import SHARE_DELETABLE, ShareStatus, SnapshotStatus
 from abaca.common.types import RequestSpec
 from abaca.db.models import Share, ShareInstance, ShareMetadata
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import services as services_repo
 from abaca.db.repositories import shares as shares_repo
+from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
 from abaca.services import quotas, share_types, validation
@@ -51,24 +52,43 @@ class ShareServices:
                 p.upper() for p in self.conf.enabled_share_protocols}:
             raise Invalid(f"Invalid share protocol {proto!r}: expected one of "
                           f"{', '.join(self.conf.enabled_share_protocols)}.")
-        size = validation.positive_int(body.get("size"), "Share size")
+        snapshot_id = body.get("snapshot_id")
+        if snapshot_id:
+            snapshot_id = validation.uuid_like(snapshot_id, "snapshot_id")
+        size_value = body.get("size")
+        size = (validation.positive_int(size_value, "Share size")
+                if size_value is not None or not snapshot_id else 0)
         name = validation.text(body.get("name", body.get("display_name")), "name")
         description = validation.text(
             body.get("description", body.get("display_description")), "description")
         metadata = validation.metadata(body.get("metadata"))
         is_public = validation.boolean(body.get("is_public", False), "is_public")
-        snapshot_id = body.get("snapshot_id")
         network_id = body.get("share_network_id")
         az = validation.text(body.get("availability_zone"), "availability_zone") \
             if honour_az else None
-        if snapshot_id:
-            raise NotFound(f"Snapshot {validation.uuid_like(snapshot_id, 'snapshot_id')} "
-                           "could not be found.")
         if network_id:
             raise NotFound(f"Share network {validation.uuid_like(network_id, 'share_network_id')}"
                            " could not be found.")
         type_ref = body.get("share_type", body.get("volume_type"))
+        parent_host = None
         with self.db.write() as session:
+            if snapshot_id:
+                snap = snapshots_repo.get(session, snapshot_id)
+                if not (ctx.is_admin or snap.project_id == ctx.project_id):
+                    raise NotFound(f"Snapshot {snapshot_id} could not be found.")
+                if snap.status != SnapshotStatus.AVAILABLE:
+                    raise Invalid(f"Snapshot {snapshot_id} is {snap.status}, not available.")
+                parent = shares_repo.get_share(session, snap.share_id)
+                size = size or snap.size
+                if size < snap.size:
+                    raise Invalid(f"Share size {size} GiB is smaller than the snapshot's "
+                                  f"{snap.size} GiB.")
+                if parent.share_proto != proto.upper():
+                    raise Invalid("A share from a snapshot must use the protocol of the "
+                                  f"snapshot's share ({parent.share_proto}).")
+                parent_host = parent.instance.host
+                az = parent.instance.availability_zone
+                type_ref = type_ref or parent.share_type_id
             if type_ref:
                 st = share_types.find(session, validation.text(type_ref, "share_type") or "",
                                       ctx.project_id, ctx.is_admin)
@@ -84,27 +104,36 @@ class ShareServices:
                                   "driver_handles_share_servers"):
                 raise Invalid("Share network must be set when the "
                               "driver_handles_share_servers is true.")
-            if az and az not in {z.name for z in
-                                 services_repo.list_availability_zones(session)}:
+            if az and not snapshot_id and az not in {
+                    z.name for z in services_repo.list_availability_zones(session)}:
                 raise NotFound(f"Availability zone {az} could not be found.")
             project = ctx.project_id or ""
             quotas.check_new_share(session, self.conf, project, size)
             share = Share(user_id=ctx.user_id, project_id=project, display_name=name,
                           display_description=description, size=size,
-                          share_proto=proto.upper(), share_type_id=st.id, is_public=is_public)
+                          share_proto=proto.upper(), share_type_id=st.id, is_public=is_public,
+                          snapshot_id=snapshot_id or None)
             session.add(share)
             session.flush()
-            inst = ShareInstance(share_id=share.id, status=ShareStatus.CREATING,
-                                 availability_zone=az)
+            inst = ShareInstance(share_id=share.id, availability_zone=az,
+                                 status=(ShareStatus.CREATING_FROM_SNAPSHOT if snapshot_id
+                                         else ShareStatus.CREATING))
             session.add(inst)
             for key, value in metadata.items():
                 session.add(ShareMetadata(share_id=share.id, key=key, value=value))
             session.flush()
             spec = RequestSpec(share_id=share.id, instance_id=inst.id, project_id=project,
                                size=size, share_proto=share.share_proto,
-                               share_type=share_types.spec_of(st), availability_zone=az)
+                               share_type=share_types.spec_of(st), availability_zone=az,
+                               snapshot_id=snapshot_id or None)
         try:
-            self.scheduler_rpc.create_share_instance(ctx, spec)
+            if parent_host:
+                # A clone lives where its snapshot is (copy-on-write on the same pool).
+                self.share_rpc.create_share_instance(
+                    ctx, parent_host.partition("#")[0], spec,
+                    [{"host": parent_host, "weight": 0.0}])
+            else:
+                self.scheduler_rpc.create_share_instance(ctx, spec)
         except Exception as exc:
             LOG.exception("share %s: could not reach the scheduler", spec.share_id)
             self._fail(ctx, spec.instance_id, Action.ALLOCATE_HOST, Detail.UNKNOWN_ERROR)
@@ -141,6 +170,10 @@ class ShareServices:
         with self.db.write() as session:
             share = visible(ctx, shares_repo.get_share(session, share_id))
             inst = share.instance
+            dependents = snapshots_repo.of_share(session, share.id)
+            if dependents:
+                raise Forbidden(f"Share {share.id} still has {len(dependents)} dependent "
+                                "snapshots; delete them first.")
             if inst.status not in SHARE_DELETABLE:
                 raise Forbidden(f"Share status must be one of "
                                 f"{', '.join(sorted(SHARE_DELETABLE))}, not {inst.status}.")

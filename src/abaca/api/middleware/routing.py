@@ -25,6 +25,6 @@ class ProjectRouting:
         # ['', 'v2', '<segment>', ...]
         req.context.url_project_id = None
         if len(parts) >= 4 and parts[1] == "v2" and parts[2] not in RESOURCES \
-                and _PROJECT.match(parts[2]):
+                and _PROJECT.fullmatch(parts[2]):
             req.context.url_project_id = parts[2]
             req.path = "/".join(["", "v2", *parts[3:]])

@@ -26,7 +26,7 @@ def _spec_flag(share: Share, key: str) -> bool | None:
 # (first version, field, value) - later issues add rows here, not branches.
 _VERSIONED: list[tuple[str, str, Any]] = [
     ("2.2", "snapshot_support", lambda s: _spec_flag(s, "snapshot_support")),
-    ("2.5", "task_state", lambda s: None),
+    ("2.5", "task_state", lambda s: s.task_state),
     ("2.6", "share_type_name", lambda s: s.share_type.name if s.share_type else None),
     ("2.10", "access_rules_status", lambda s: s.instance.access_rules_status),
     ("2.11", "replication_type", lambda s: None),
@@ -61,7 +61,8 @@ def detail(req: falcon.Request, share: Share) -> dict[str, Any]:
         "availability_zone": inst.availability_zone,
         "created_at": isotime(share.created_at),
         "updated_at": isotime(share.updated_at),
-        "status": inst.status,
+        "status": (inst.status if at_least(req, "2.54") or inst.status != "creating_from_snapshot"
+                   else "creating"),
         "name": share.display_name,
         "description": share.display_description,
         "project_id": share.project_id,
@@ -79,8 +80,10 @@ def detail(req: falcon.Request, share: Share) -> dict[str, Any]:
         body["export_location"] = paths[0] if paths else None
         body["export_locations"] = paths
     for first, field, value in _VERSIONED:
-        if at_least(req, first):
+        if at_least(req, first) and value is not None:
             body[field] = value(share)
+    if body.get("access_rules_status") == "syncing" and not at_least(req, "2.28"):
+        body["access_rules_status"] = "out_of_sync"
     for first, last, field, value in _RANGED:
         if at_least(req, first) and not at_least(req, _next(last)):
             body[field] = value(share)

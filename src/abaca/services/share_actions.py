@@ -1,0 +1,154 @@
+"""Share actions other than access: extend, shrink, revert, manage, unmanage, and the
+admin's reset_status and force_delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from abaca.common.context import RequestContext
+from abaca.common.errors import Forbidden, Invalid, NotFound
+from abaca.common.states import ShareStatus, SnapshotStatus
+from abaca.db.models import Share, ShareInstance
+from abaca.db.repositories import services as services_repo
+from abaca.db.repositories import shares as shares_repo
+from abaca.db.repositories import snapshots as snapshots_repo
+from abaca.db.session import Database
+from abaca.services import quotas, share_types, validation
+from abaca.services.shares import visible
+from abaca.share.rpcapi import ShareAPI
+
+S = ShareStatus
+
+
+def _service_host(inst: ShareInstance) -> str:
+    if not inst.host:
+        raise Invalid("The share is not on a backend.")
+    return inst.host.partition("#")[0]
+
+
+@dataclass
+class ShareActions:
+    conf: Any
+    db: Database
+    share_rpc: ShareAPI
+
+    def resize(self, ctx: RequestContext, share_id: str, new_size: Any, *,
+               grow: bool) -> None:
+        size = validation.positive_int(new_size, "new_size")
+        with self.db.write() as session:
+            share = visible(ctx, shares_repo.get_share(session, share_id))
+            inst = share.instance
+            if inst.status != S.AVAILABLE:
+                raise Invalid(f"Share {share_id} is {inst.status}; it must be available to "
+                              "be resized.")
+            if grow and size <= share.size:
+                raise Invalid(f"New size for extend must be greater than the current size "
+                              f"({share.size} GiB).")
+            if not grow and size >= share.size:
+                raise Invalid(f"New size for shrink must be less than the current size "
+                              f"({share.size} GiB).")
+            if grow:
+                quotas.check_extend(session, self.conf, share.project_id, size - share.size)
+            shares_repo.set_status(inst, S.EXTENDING if grow else S.SHRINKING)
+            host, instance_id = _service_host(inst), inst.id
+        self.share_rpc.resize_share(ctx, host, instance_id, size)
+
+    def revert(self, ctx: RequestContext, share_id: str, snapshot_id: Any) -> None:
+        snapshot_id = validation.uuid_like(snapshot_id, "snapshot_id")
+        with self.db.write() as session:
+            share = visible(ctx, shares_repo.get_share(session, share_id))
+            inst = share.instance
+            snap = snapshots_repo.get(session, snapshot_id)
+            if snap.share_id != share.id:
+                raise Invalid(f"Snapshot {snapshot_id} is not a snapshot of share {share_id}.")
+            if inst.status != S.AVAILABLE or snap.status != SnapshotStatus.AVAILABLE:
+                raise Invalid("Both the share and the snapshot must be available to revert.")
+            latest = [s for s in snapshots_repo.of_share(session, share.id)
+                      if s.status == SnapshotStatus.AVAILABLE]
+            if not latest or max(latest, key=lambda s: (s.created_at, s.id)).id != snap.id:
+                raise Invalid("A share can only be reverted to its latest snapshot.")
+            if share.size < snap.share_size:
+                raise Invalid("The share is smaller than it was when the snapshot was taken; "
+                              "extend it first.")
+            shares_repo.set_status(inst, S.REVERTING)
+            snapshots_repo.set_status(snap, SnapshotStatus.RESTORING)
+            host, instance_id = _service_host(inst), inst.id
+        self.share_rpc.revert_to_snapshot(ctx, host, instance_id, snapshot_id)
+
+    def manage(self, ctx: RequestContext, body: dict[str, Any]) -> str:
+        proto = body.get("protocol")
+        if not isinstance(proto, str) or proto.upper() not in {
+                p.upper() for p in self.conf.enabled_share_protocols}:
+            raise Invalid(f"Invalid share protocol {proto!r}.")
+        export_path = validation.text(body.get("export_path"), "export_path", max_len=2000,
+                                      allow_none=False, allow_empty=False) or ""
+        service_host = validation.text(body.get("service_host"), "service_host",
+                                       allow_none=False, allow_empty=False) or ""
+        if service_host.count("@") != 1 or service_host.count("#") != 1:
+            raise Invalid("service_host must be host@backend#pool.")
+        name = validation.text(body.get("name", body.get("display_name")), "name")
+        description = validation.text(
+            body.get("description", body.get("display_description")), "description")
+        options = validation.metadata(body.get("driver_options"), "driver_options")
+        is_public = validation.boolean(body.get("is_public", False), "is_public")
+        with self.db.write() as session:
+            backend = service_host.partition("#")[0]
+            svc = services_repo.get_by_host_binary(session, backend, "abaca-share")
+            if svc is None or not services_repo.is_up(svc, self.conf.service_down_time):
+                raise Invalid(f"Service {backend} is not up.")
+            type_ref = body.get("share_type")
+            st = (share_types.find(session, str(type_ref)) if type_ref
+                  else share_types.default(session, self.conf))
+            if st is None:
+                raise Invalid("No share type given and no default share type configured.")
+            share = Share(user_id=ctx.user_id, project_id=ctx.project_id or "",
+                          display_name=name, display_description=description, size=1,
+                          share_proto=proto.upper(), share_type_id=st.id,
+                          is_public=is_public)
+            session.add(share)
+            session.flush()
+            inst = ShareInstance(share_id=share.id, status=S.MANAGE_STARTING,
+                                 host=service_host,
+                                 availability_zone=(svc.availability_zone.name
+                                                    if svc.availability_zone else None))
+            session.add(inst)
+            session.flush()
+            share_id, instance_id = share.id, inst.id
+        self.share_rpc.manage_share(ctx, backend, instance_id, export_path, options)
+        return share_id
+
+    def unmanage(self, ctx: RequestContext, share_id: str) -> None:
+        with self.db.write() as session:
+            share = shares_repo.get_share(session, share_id)
+            inst = share.instance
+            if snapshots_repo.of_share(session, share.id):
+                raise Forbidden("Shares with snapshots cannot be unmanaged; unmanage or "
+                                "delete the snapshots first.")
+            shares_repo.set_status(inst, S.UNMANAGE_STARTING)
+            host, instance_id = _service_host(inst), inst.id
+        self.share_rpc.unmanage_share(ctx, host, instance_id)
+
+    def reset_status(self, ctx: RequestContext, share_id: str, status: Any) -> None:
+        if status not in {s.value for s in ShareStatus} - {"deleted", "unmanaged"}:
+            raise Invalid(f"Invalid status {status!r}.")
+        with self.db.write() as session:
+            shares_repo.get_share(session, share_id).instance.status = status
+
+    def force_delete(self, ctx: RequestContext, share_id: str) -> None:
+        with self.db.write() as session:
+            inst = shares_repo.get_share(session, share_id).instance
+            inst.status = S.DELETING
+            if not inst.host:
+                shares_repo.delete_share_rows(session, inst)
+                return
+            host, instance_id = _service_host(inst), inst.id
+        self.share_rpc.delete_share_instance(ctx, host, instance_id)
+
+
+def require_admin(ctx: RequestContext, what: str) -> None:
+    if not ctx.is_admin:
+        raise Forbidden(f"Only administrators may {what}.")
+
+
+__all__ = ["NotFound", "ShareActions", "require_admin"]
