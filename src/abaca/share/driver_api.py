@@ -132,6 +132,9 @@ class StorageDriver(ABC):
     def do_setup(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Prepare the backend; raise DriverError if it cannot serve."""
 
+    def shutdown(self) -> None:  # noqa: B027 - optional hook, empty by default
+        """Release what do_setup took (the share service is stopping gracefully)."""
+
     @abstractmethod
     def get_stats(self) -> BackendStats:
         """Capabilities and per-pool capacity, reported to the schedulers."""
@@ -176,8 +179,10 @@ class SnapshotSupport(ABC):
         """A new writable share holding the snapshot's content."""
 
     @abstractmethod
-    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest) -> None:
-        """Make the share's content the snapshot's again."""
+    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest,
+                           rules: Sequence[AccessRule]) -> None:
+        """Make the share's content the snapshot's again; afterwards it must be served
+        with exactly ``rules`` (its active access rules)."""
 
 
 class ResizeSupport(ABC):

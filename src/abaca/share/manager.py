@@ -49,6 +49,9 @@ class ShareManager(Manager):
         self.driver.do_setup()
         self._ensure_shares()
 
+    def cleanup_host(self) -> None:
+        self.driver.shutdown()
+
     def after_start(self) -> None:
         self.report_driver_status(RequestContext.admin())
 

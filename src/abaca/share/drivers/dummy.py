@@ -185,7 +185,8 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
             self._shares[share.instance_id] = (share.pool, share.size)
         return self._export(share)
 
-    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest) -> None:
+    def revert_to_snapshot(self, share: ShareRequest, snapshot: SnapshotRequest,
+                           rules: Sequence[AccessRule]) -> None:
         self._enter("revert_to_snapshot")
         with self._lock:
             if self._snapshots.get(snapshot.snapshot_id) != share.instance_id:

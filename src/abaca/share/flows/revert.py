@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from abaca.common.context import RequestContext
 from abaca.common.errors import NotFound
 from abaca.common.messages import Action, Detail
-from abaca.common.states import ShareStatus, SnapshotStatus
+from abaca.common.states import AccessState, ShareStatus, SnapshotStatus
+from abaca.db.repositories import access as access_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.share.driver_api import SnapshotSupport
+from abaca.share.flows.access import payload
 from abaca.share.flows.common import fail_share, share_request
 from abaca.share.flows.snapshots import snapshot_request
 
@@ -32,10 +34,12 @@ def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str, snapshot_id: 
             return
         request = share_request(mgr.conf, inst)
         snap_request = snapshot_request(mgr, session, snap)
+        rules = [payload(r) for r in access_repo.rules_of(session, inst.share_id)
+                 if r.state == AccessState.ACTIVE]
     try:
         if not isinstance(mgr.driver, SnapshotSupport):
             raise NotFound("This backend cannot revert shares.")
-        mgr.driver.revert_to_snapshot(request, snap_request)
+        mgr.driver.revert_to_snapshot(request, snap_request, rules)
     except Exception:
         LOG.exception("share %s: revert to %s failed", request.share_id, snapshot_id)
         fail_share(mgr, ctxt, instance_id, ShareStatus.REVERTING_ERROR,

@@ -28,8 +28,8 @@ from abaca.common.errors import DriverError, Invalid, NotFound
 from abaca.share.driver_api import ShrinkWouldLoseData
 
 __all__ = [
-    "GiB",
     "Capacity",
+    "GiB",
     "ShrinkWouldLoseData",
     "StoragePool",
     "exchange",
@@ -188,8 +188,8 @@ class StoragePool(ABC):
         if isinstance(path_or_name, str) and "/" not in path_or_name:
             return self.path(path_or_name)
         given = Path(path_or_name)
-        if "\0" in str(given):
-            raise Invalid("invalid path")
+        if "\0" in str(given) or not given.is_absolute():
+            raise Invalid("give a share name or an absolute path")
         try:
             resolved = given.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
