@@ -7,7 +7,7 @@ registered through a real entry point file on sys.path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from abaca.share import backend as backend_mod
 from abaca.share.compute.base import ComputeHelper
 from abaca.share.compute.noop import NoopComputeHelper
 from abaca.share.driver_api import (
+    AccessRule,
     BackendStats,
     PoolStats,
     ShareRequest,
@@ -56,6 +57,10 @@ class BothModesDriver(StorageDriver):
 
     def ensure_share(self, share: ShareRequest) -> ShareResult:
         return ShareResult(export_locations=())
+
+    def update_access(self, share: ShareRequest, rules: Sequence[AccessRule],
+                      add: Sequence[AccessRule], delete: Sequence[AccessRule]) -> dict[str, str]:
+        return {}
 
 
 class ServerComputeHelper(ComputeHelper):

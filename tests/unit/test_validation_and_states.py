@@ -78,6 +78,7 @@ def test_ip_rules_in_canonical_form(value: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["198.18.0.5\n", " 198.18.0.5", "198.18.0.1/24",
+                                   "2001:db8::/100", "2001:db8::/127", "0.0.0.0", "::",
                                    "198.18.0.0/33", "a.b.c.d", "198.18.0.5;x", "", None, 5])
 def test_ip_rules_refused(value: object) -> None:
     from abaca.services.access_grammar import check_ip

@@ -27,6 +27,12 @@ def check_ip(value: object, *, allow_ipv6: bool) -> str:
         raise Invalid(f"Invalid IP access rule {value!r}: {exc}.") from exc
     if net.version == 6 and not allow_ipv6:
         raise Invalid("IPv6 access rules need API microversion 2.38 or later.")
+    if net.version == 6 and 100 <= net.prefixlen < 128:
+        # NFS-Ganesha cannot express these prefixes; refuse them here, not at the backend.
+        raise Invalid("IPv6 networks with a prefix length from /100 to /127 are not "
+                      "supported; use /99 or shorter, or single addresses.")
+    if net.num_addresses == 1 and net.network_address.is_unspecified:
+        raise Invalid(f"{value} is not a client address; use 0.0.0.0/0 for everyone.")
     if net.num_addresses == 1 and "/" not in value:
         return str(net.network_address)
     return str(net)
