@@ -33,6 +33,7 @@ from abaca.share.driver_api import (
     StorageDriver,
     cfg,
 )
+from abaca.share.drivers.local.binds import BindMounts
 from abaca.share.drivers.local.btrfs import BtrfsPool
 from abaca.share.drivers.local.directory import DirectoryPool
 from abaca.share.drivers.local.loopdev import LoopFilesystem
@@ -74,6 +75,10 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         self.smb = (SambaServer(self.workdir / "samba", self.address, opts.local_smb_port)
                     if "CIFS" in self.protocols else None)
         self.export_ids = ExportIds(self.workdir / "nfs-export-ids.json")
+        # NFS-Ganesha (this build) cannot resolve btrfs subvolumes created after it
+        # scanned the mounts; a bind mount of each share makes it a filesystem it finds.
+        self.binds = BindMounts(self.workdir / "exports") \
+            if isinstance(self.pool, BtrfsPool) else None
         self._stop = threading.Event()
         self._supervisor: threading.Thread | None = None
 
@@ -89,6 +94,10 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         if self.loop is not None:
             self.loop.ensure()
         self.pool.setup()
+        if self.binds is not None:  # before Ganesha starts: it serves these paths
+            for name in self.export_ids.names():
+                if self.pool.exists(name):
+                    self.binds.bind(self.pool.path(name), name)
         for server in (self.nfs, self.smb):
             if server is not None:
                 server.start()
@@ -105,6 +114,8 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         for server in (self.nfs, self.smb):
             if server is not None:
                 server.stop()
+        if self.binds is not None:
+            self.binds.unbind_all()
         if self.loop is not None:
             self.loop.release()
 
@@ -170,6 +181,8 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         failed: dict[str, str] = {}
         if share.share_proto == "NFS":
             assert self.nfs is not None
+            if self.binds is not None:
+                path = str(self.binds.bind(self.pool.path(share.name), share.name))
             ip_rules = []
             for rule in rules:
                 if rule.access_type == "ip":
@@ -194,6 +207,8 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
             if export_id is not None:
                 self.nfs.unexport(export_id)
                 self.export_ids.release(share.name)
+            if self.binds is not None:
+                self.binds.unbind(share.name)
         elif share.share_proto == "CIFS" and self.smb is not None:
             self.smb.unshare(share.name)
 

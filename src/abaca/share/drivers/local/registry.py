@@ -32,6 +32,10 @@ class ExportIds:
         tmp.write_text(json.dumps(ids, sort_keys=True))
         os.replace(tmp, self.path)
 
+    def names(self) -> list[str]:
+        with self._lock:
+            return sorted(self._load())
+
     def get(self, name: str) -> int | None:
         with self._lock:
             return self._load().get(name)
