@@ -128,6 +128,15 @@ class Daemon:
         self.pidfile.unlink(missing_ok=True)
 
 
+def _alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting to be reaped (which kill(pid, 0) reports)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 def _terminate(pid: int, timeout: float = 10) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
@@ -135,9 +144,7 @@ def _terminate(pid: int, timeout: float = 10) -> None:
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _alive(pid):
             return
         time.sleep(0.05)
     with contextlib.suppress(ProcessLookupError):

@@ -1,0 +1,208 @@
+"""A real private smbd per test, and smbclient to reach it (one command per connection,
+or a long-lived session fed through a pipe)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from abaca.share.protocols.samba import SambaServer
+
+# smbclient prints NT status codes; these are the ones a refused client gets.
+REFUSED = ("NT_STATUS_ACCESS_DENIED", "NT_STATUS_LOGON_FAILURE", "NT_STATUS_BAD_NETWORK_NAME",
+           "NT_STATUS_NETWORK_ACCESS_DENIED")
+WRITE_REFUSED = ("NT_STATUS_ACCESS_DENIED", "NT_STATUS_MEDIA_WRITE_PROTECTED")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def pids_running_from(workdir: Path) -> set[int]:
+    """PIDs whose command line names ``workdir`` (smbd, its children, samba-dcerpcd)."""
+    found = set()
+    marker = str(workdir).encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in cmdline and state != "Z":
+            found.add(int(entry))
+    return found
+
+
+def wait_gone(workdir: Path, timeout: float = 10) -> set[int]:
+    """Children of a stopped smbd notice it and exit on their own, a moment later."""
+    deadline = time.monotonic() + timeout
+    while (left := pids_running_from(workdir)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+@dataclass
+class SmbClient:
+    """smbclient against one server; ``prefix`` runs it in a client network namespace."""
+
+    host: str
+    port: int
+    scratch: Path
+    prefix: Sequence[str] = ()
+
+    def argv(self, share: str, user: str | None) -> list[str]:
+        if user is None:
+            credentials = ["-N"]
+        else:  # "name" logs in with the password Samba.user() set, "name%password" with its own
+            credentials = ["-U", user if "%" in user else f"{user}%{user}-pw"]
+        return [*self.prefix, "smbclient", "-p", str(self.port), f"//{self.host}/{share}",
+                *credentials]
+
+    def run(self, share: str, user: str | None, command: str) -> str:
+        """One connection, one command; stdout and stderr together (smbclient mixes them)."""
+        result = subprocess.run([*self.argv(share, user), "-c", command], cwd=self.scratch,
+                                capture_output=True, text=True, timeout=30, check=False)
+        return result.stdout + result.stderr
+
+    def put(self, share: str, user: str | None, name: str, content: str) -> str:
+        (self.scratch / name).write_text(content)
+        return self.run(share, user, f"put {name}")
+
+    def get(self, share: str, user: str | None, name: str) -> str | None:
+        """The file's content, or None when the read was refused."""
+        target = self.scratch / f"got-{name}"
+        target.unlink(missing_ok=True)
+        out = self.run(share, user, f"get {name} {target.name}")
+        return target.read_text() if target.exists() and "NT_STATUS" not in out else None
+
+    def assert_refused(self, share: str, user: str | None) -> None:
+        out = self.run(share, user, "ls")
+        assert any(code in out for code in REFUSED), out
+
+    def assert_writes(self, share: str, user: str | None, name: str, content: str) -> None:
+        out = self.put(share, user, name, content)
+        assert "NT_STATUS" not in out, out
+        assert self.get(share, user, name) == content
+
+    def assert_reads_only(self, share: str, user: str | None, existing: str,
+                          content: str) -> None:
+        assert self.get(share, user, existing) == content
+        for command in (f"put {existing}", "put new.txt", "mkdir newdir", f"rm {existing}",
+                        f"rename {existing} moved.txt"):
+            (self.scratch / "new.txt").write_text("refused\n")
+            (self.scratch / existing).write_text("refused\n")
+            out = self.run(share, user, command)
+            assert any(code in out for code in WRITE_REFUSED), (command, out)
+
+    def session(self, share: str, user: str | None) -> SmbSession:
+        return SmbSession(subprocess.Popen(
+            self.argv(share, user), cwd=self.scratch, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+
+
+@dataclass
+class SmbSession:
+    """One smbclient connection kept open; commands go in through its standard input."""
+
+    proc: subprocess.Popen[str]
+
+    def send(self, *commands: str) -> None:
+        assert self.proc.stdin is not None
+        for command in commands:
+            self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def finish(self) -> str:
+        """Quit and return everything the session printed."""
+        out, _ = self.proc.communicate("exit\n", timeout=30)
+        return out
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+@dataclass
+class Samba:
+    server: SambaServer
+    client: SmbClient
+    tmp: Path
+    seen_pids: set[int] = field(default_factory=set)
+
+    def remember_pid(self) -> None:
+        if self.server.pid is not None:
+            self.seen_pids.add(self.server.pid)
+
+    def share_dir(self, name: str) -> Path:
+        path = self.tmp / "data" / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def user(self, name: str) -> str:
+        """A Samba user whose password the client helper knows."""
+        self.server.ensure_user(name, f"{name}-pw")
+        return name
+
+
+def require_samba() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root (smbd)")
+    for tool in ("smbd", "net", "smbcontrol", "pdbedit", "smbpasswd", "smbclient"):
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+            pytest.skip(f"{tool} is not installed")
+
+
+SYSTEM_SAMBA = ("/etc/samba", "/var/lib/samba", "/var/cache/samba", "/run/samba")
+
+
+def system_samba_state() -> dict[str, tuple[int, int]]:
+    """Every file of the system's Samba with its size and mtime: ours must not touch it."""
+    state = {}
+    for top in SYSTEM_SAMBA:
+        for path in [Path(top), *Path(top).rglob("*")] if Path(top).exists() else []:
+            info = path.lstat()
+            state[str(path)] = (info.st_size if path.is_file() else 0, info.st_mtime_ns)
+    return state
+
+
+def start_samba(tmp_path: Path, host: str, port: int, prefix: Sequence[str] = (),
+                client_prefix: Sequence[str] = ()) -> Iterator[Samba]:
+    system_before = system_samba_state()
+    workdir = tmp_path / "samba"
+    scratch = tmp_path / "client"
+    scratch.mkdir()
+    server = SambaServer(workdir, host, port, prefix)
+    env = Samba(server, SmbClient(host, port, scratch, client_prefix), tmp_path)
+    server.start()
+    env.remember_pid()
+    try:
+        yield env
+    finally:
+        env.remember_pid()
+        server.stop()
+        assert env.seen_pids, "the server never ran"
+        for pid in env.seen_pids:
+            assert not Path(f"/proc/{pid}").exists(), f"smbd {pid} is still there"
+        assert wait_gone(workdir) == set()
+        assert system_samba_state() == system_before
+        assert (workdir / "state" / "registry.tdb").exists()  # the registry is ours
+
+
+@pytest.fixture
+def samba(tmp_path: Path) -> Iterator[Samba]:
+    require_samba()
+    yield from start_samba(tmp_path, "127.0.0.1", free_port())
