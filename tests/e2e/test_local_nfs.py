@@ -162,3 +162,53 @@ def test_hostile_values_are_refused(deployment: dict[str, Any]) -> None:
         assert resp.status_code == 400, value
     assert d["mc"].shares.access_list(share) == []
     d["mc"].shares.delete(share)
+
+
+def test_unmanage_then_manage_keeps_the_data(deployment: dict[str, Any]) -> None:
+    d, port, mc = deployment, deployment["port"], deployment["mc"]
+    share, name = _share(d)
+    _allow(d, share, "127.0.0.1", "rw")
+    assert lb.nfs_write(port, name, "keep.txt", b"survives unmanage\n")
+    location = lb.export_path(mc, share)
+    mc.shares.unmanage(share)
+    servers.wait_until(lambda: share.id not in {s.id for s in mc.shares.list()},
+                       what="unmanaged")
+    assert not lb.nfs_reachable(port, name)  # no longer exported
+
+    managed = mc.shares.manage(service_host="testhost@local#local", protocol="NFS",
+                               export_path=location, share_type=TYPE, name="adopted")
+    managed = servers.wait_for_status(mc, managed.id)
+    assert (managed.status, managed.size) == ("available", 1)
+    new_name = lb.export_path(mc, managed).rsplit("/", 1)[-1]
+    _allow(d, managed, "127.0.0.1", "rw")
+    assert lb.nfs_read(port, new_name, "keep.txt") == b"survives unmanage\n"
+
+    bad = mc.shares.manage(service_host="testhost@local#local", protocol="NFS",
+                           export_path="127.0.0.1:/share-does-not-exist", share_type=TYPE)
+    assert servers.wait_for_status(mc, bad.id, ("manage_error",)).status == "manage_error"
+    mc.shares.delete(bad)
+    mc.shares.delete(managed)
+
+
+def test_unmanage_and_manage_a_snapshot(deployment: dict[str, Any]) -> None:
+    d, port, mc = deployment, deployment["port"], deployment["mc"]
+    share, name = _share(d)
+    _allow(d, share, "127.0.0.1", "rw")
+    assert lb.nfs_write(port, name, "v.txt", b"snapshotted\n")
+    snap = mc.share_snapshots.create(share)
+    servers.wait_until(lambda: mc.share_snapshots.get(snap.id).status == "available")
+    location = mc.share_snapshots.get(snap.id).provider_location
+    mc.share_snapshots.unmanage(snap)
+    servers.wait_until(lambda: not mc.share_snapshots.list(search_opts={"share_id": share.id}),
+                       what="snapshot unmanaged")
+    adopted = mc.share_snapshots.manage(share, location, name="adopted-snap")
+    servers.wait_until(lambda: mc.share_snapshots.get(adopted.id).status == "available",
+                       what="snapshot managed")
+    assert lb.nfs_write(port, name, "v.txt", b"changed\n")
+    mc.shares.revert_to_snapshot(share, adopted)
+    servers.wait_for_status(mc, share.id)
+    assert lb.nfs_read(port, name, "v.txt") == b"snapshotted\n"
+    mc.share_snapshots.delete(adopted)
+    servers.wait_until(lambda: not mc.share_snapshots.list(search_opts={"share_id": share.id}),
+                       what="snapshot deleted")
+    mc.shares.delete(share)
