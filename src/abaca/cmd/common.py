@@ -38,7 +38,7 @@ def prepare(argv: Sequence[str], prog: str, *, with_backends: bool) -> Any:
 def require_bus(conf: Any, prog: str) -> None:
     """A service in its own process needs a real message bus to meet the others."""
     url = conf.transport_url or ""
-    if not url or url.startswith("fake"):
+    if not url or url.startswith(("fake", "inproc")):
         fail(f"configuration error: {prog} runs as a process of its own, so [DEFAULT] "
              "transport_url must name a message bus (rabbit://user:pass@host:5672/vhost); "
              "use 'abaca all-in-one' to run everything in one process")

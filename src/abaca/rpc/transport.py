@@ -8,7 +8,7 @@ import oslo_messaging
 
 from abaca.common.context import RequestContext
 
-IN_PROCESS_URL = "fake://"
+IN_PROCESS_URL = "inproc://"
 
 SCHEDULER_TOPIC = "abaca-scheduler"
 SHARE_TOPIC = "abaca-share"
