@@ -205,3 +205,33 @@ def test_manage_and_unmanage_a_share(mc: Any) -> None:
     mc.shares.unmanage(managed)
     servers.wait_until(lambda: managed.id not in {s.id for s in mc.shares.list()},
                        what="unmanaged share gone")
+
+
+def test_share_access_rules_resource_with_metadata_at_2_45(endpoint: str) -> None:
+    mc = servers.manila(endpoint, "2.45")
+    share = _available(mc)
+    rule = mc.shares.allow(share, "ip", "198.18.4.0/24", "ro", metadata={"owner": "ci"})
+    mc.shares.allow(share, "ip", "198.18.5.5", "rw", metadata={"owner": "ops"})
+    servers.wait_until(lambda: {r.state for r in mc.share_access_rules.access_list(share)}
+                       == {"active"}, what="rules active")
+    listed = mc.share_access_rules.access_list(share)
+    assert {r.access_to: r.metadata for r in listed} == {
+        "198.18.4.0/24": {"owner": "ci"}, "198.18.5.5": {"owner": "ops"}}
+    only_ci = mc.share_access_rules.access_list(share, {"metadata": {"owner": "ci"}})
+    assert [r.access_to for r in only_ci] == ["198.18.4.0/24"]
+    shown = mc.share_access_rules.get(rule["id"])
+    assert (shown.access_level, shown.share_id) == ("ro", share.id)
+    mc.share_access_rules.set_metadata(rule["id"], {"ticket": "42"})
+    assert mc.share_access_rules.get(rule["id"]).metadata == {"owner": "ci", "ticket": "42"}
+    mc.share_access_rules.unset_metadata(rule["id"], ["owner"])
+    assert mc.share_access_rules.get(rule["id"]).metadata == {"ticket": "42"}
+    # the access_list action ends at 2.44
+    resp = requests.post(f"{endpoint}/v2/shares/{share.id}/action",
+                         json={"access_list": None},
+                         headers={"X-Auth-Token": "admin:demo",
+                                  "X-OpenStack-Manila-API-Version": "2.45"}, timeout=10)
+    assert resp.status_code == 400
+    old = requests.get(f"{endpoint}/v2/share-access-rules?share_id={share.id}",
+                       headers={"X-Auth-Token": "admin:demo",
+                                "X-OpenStack-Manila-API-Version": "2.44"}, timeout=10)
+    assert old.status_code == 404

@@ -35,7 +35,7 @@ def v(text: str) -> APIVersion:
 
 MIN_VERSION = v("2.0")
 # The highest version whose every feature this API implements (see docs/api.md).
-MAX_VERSION = v("2.42")
+MAX_VERSION = v("2.45")
 
 
 def negotiate(header: str | None) -> APIVersion:
