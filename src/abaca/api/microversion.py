@@ -34,7 +34,8 @@ def v(text: str) -> APIVersion:
 
 
 MIN_VERSION = v("2.0")
-# The highest version whose every feature this API implements (see docs/api.md).
+# The highest version clients may ask for; README.md (Status) lists what is still
+# missing below it.
 MAX_VERSION = v("2.45")
 
 

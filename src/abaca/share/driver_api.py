@@ -135,6 +135,11 @@ class StorageDriver(ABC):
     def shutdown(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Release what do_setup took (the share service is stopping gracefully)."""
 
+    def needs_resync(self) -> bool:
+        """True once after the backend lost state (a protocol server restarted): the
+        share service then serves every share again with its rules from the database."""
+        return False
+
     @abstractmethod
     def get_stats(self) -> BackendStats:
         """Capabilities and per-pool capacity, reported to the schedulers."""

@@ -65,6 +65,14 @@ class ShareManager(Manager):
             flows.ensure_share.run(self, inst.id)
         LOG.info("%s: ensured %d shares", self.host, len(instances))
 
+    @periodic_task(spacing=2)
+    def resync_if_needed(self, ctxt: RequestContext) -> None:
+        """After the backend lost state, serve every share again from the database."""
+        if self.driver.needs_resync():
+            LOG.warning("%s: the backend restarted a server; serving every share again",
+                        self.host)
+            self._ensure_shares()
+
     @periodic_task()
     def report_driver_status(self, ctxt: RequestContext) -> None:
         stats = self.driver.get_stats()

@@ -51,7 +51,12 @@ def resync(mgr: ShareManager, instance_id: str) -> None:
                     access_repo.set_state(rule, A.QUEUED_TO_DENY)
             active = [payload(r) for r in rules if r.state == A.ACTIVE]
             request = share_request(mgr.conf, inst)
-        mgr.driver.update_access(request, active, [], [])
+        failed = mgr.driver.update_access(request, active, [], [])
+        if failed:
+            with mgr.db.write() as session:
+                for rule in access_repo.rules_of(session, request.share_id):
+                    if rule.id in failed and rule.state == A.ACTIVE:
+                        access_repo.set_state(rule, A.ERROR)
     run(mgr, RequestContext.admin(), instance_id)
 
 

@@ -11,7 +11,10 @@ from abaca.common.messages import Action, Detail
 from abaca.common.states import ShareStatus
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import shares as shares_repo
+from abaca.db.repositories import snapshots as snapshots_repo
+from abaca.share.driver_api import SnapshotSupport
 from abaca.share.flows.common import share_request
+from abaca.share.flows.snapshots import snapshot_request
 
 if TYPE_CHECKING:
     from abaca.share.manager import ShareManager
@@ -30,7 +33,13 @@ def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str) -> None:
             return
         request = share_request(mgr.conf, inst)
         project_id, share_id = inst.share.project_id, inst.share_id
+        # Only an admin's force_delete reaches here with snapshots: they go first.
+        snapshots = [snapshot_request(mgr, session, s)
+                     for s in snapshots_repo.of_share(session, share_id)]
     try:
+        for snap in snapshots:
+            if isinstance(mgr.driver, SnapshotSupport):
+                mgr.driver.delete_snapshot(snap)
         mgr.driver.delete_share(request)
     except Exception:
         LOG.exception("deleting share instance %s failed", instance_id)

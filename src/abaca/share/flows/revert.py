@@ -51,6 +51,7 @@ def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str, snapshot_id: 
     with mgr.db.write() as session:
         inst = shares_repo.get_instance(session, instance_id)
         snap = snapshots_repo.get(session, snapshot_id)
-        inst.share.size = snap.share_size
+        # The share keeps its size (and its limit on the backend): the API allows a
+        # revert only when the snapshot's content fits.
         shares_repo.set_status(inst, ShareStatus.AVAILABLE)
         snapshots_repo.set_status(snap, SnapshotStatus.AVAILABLE)

@@ -98,12 +98,14 @@ class SambaServer:
         self._daemon.stop()
         self._dcerpcd.stop_stale()
 
-    def ensure_running(self) -> None:
-        """Start smbd again if it died; the registry shares come back with it."""
-        if not self._daemon.alive():
-            LOG.warning("smbd on %s:%d is not running; starting it", self.bind_address,
-                        self.port)
-            self.start()
+    def ensure_running(self) -> bool:
+        """Start smbd again if it died (the registry shares come back with it); True if
+        it had to."""
+        if self._daemon.alive():
+            return False
+        LOG.warning("smbd on %s:%d is not running; starting it", self.bind_address, self.port)
+        self.start()
+        return True
 
     def _ready(self) -> bool:
         if not self._port_open():

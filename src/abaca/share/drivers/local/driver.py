@@ -80,6 +80,8 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         self.binds = BindMounts(self.workdir / "exports") \
             if isinstance(self.pool, BtrfsPool) else None
         self._stop = threading.Event()
+        self._restarted = threading.Event()
+        self._users_stamp: tuple[int, int | None] | None = None
         self._supervisor: threading.Thread | None = None
 
     @classmethod
@@ -93,6 +95,8 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         os.chmod(self.workdir, 0o700)
         if self.loop is not None:
             self.loop.ensure()
+        if not self.config.options.local_pool_path:
+            self.pool.root.mkdir(parents=True, exist_ok=True)  # the embedded default
         self.pool.setup()
         if self.binds is not None:  # before Ganesha starts: it serves these paths
             for name in self.export_ids.names():
@@ -127,16 +131,28 @@ class LocalDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
                     if server is not None and server.ensure_running():
                         LOG.warning("%s: restarted a dead %s", self.config.name,
                                     type(server).__name__)
+                        self._restarted.set()
                 except Exception:
                     LOG.exception("%s: could not restart %s", self.config.name,
                                   type(server).__name__)
 
+    def needs_resync(self) -> bool:
+        if self._restarted.is_set():
+            self._restarted.clear()
+            return True
+        return False
+
     def _sync_users(self) -> None:
+        """Load the CIFS users file into Samba when it changed (or smbd restarted)."""
         path = self.config.options.local_cifs_users_file
         if self.smb is None or not path:
             return
+        stamp = (os.stat(path).st_mtime_ns, self.smb.pid)
+        if stamp == self._users_stamp:
+            return
         for name, password in read_users_file(Path(path)).items():
             self.smb.ensure_user(name, password)
+        self._users_stamp = stamp
 
     # stats ------------------------------------------------------------------------------
 
