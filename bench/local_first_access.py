@@ -70,7 +70,8 @@ def through_api(proto: str, count: int, tmp: Path) -> dict[str, list[float]]:
     scratch.mkdir()
     (scratch / "probe").write_text("x")
     post_to_write, allow_to_access = [], []
-    with lb.local_all_in_one(tmp, backends) as (url, _proc):
+    unlimited = {"quota": {"shares": -1, "gigabytes": -1}}
+    with lb.local_all_in_one(tmp, backends, unlimited) as (url, _proc):
         servers.wait_for_pools(url, 1)
         mc = servers.manila(url, "2.42")
         for _ in range(count):

@@ -122,7 +122,8 @@ def cleanup_state(state: Path) -> None:
 
 
 @contextmanager
-def local_all_in_one(tmp: Path, backends: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+def local_all_in_one(tmp: Path, backends: dict[str, Any],
+                     groups: dict[str, dict[str, Any]] | None = None) -> Iterator[tuple[str, Any]]:
     """``servers.all_in_one`` for local backends: after the graceful stop nothing of the
     backend may remain (daemons, mounts, loop devices); a failed test is cleaned up."""
     state = tmp / "state"
@@ -137,7 +138,7 @@ def local_all_in_one(tmp: Path, backends: dict[str, Any]) -> Iterator[tuple[str,
         return found
 
     try:
-        with servers.all_in_one(tmp, backends) as (url, proc):
+        with servers.all_in_one(tmp, backends, groups) as (url, proc):
             yield url, proc
     except BaseException:
         cleanup_state(state)
