@@ -29,6 +29,15 @@ class RequestSpec:
     share_type: ShareTypeSpec | None
     availability_zone: str | None = None
     snapshot_id: str | None = None
+    # Scheduler hints (``only_host``, ``same_host``, ``different_host``) plus what the
+    # API resolved from them (``same_host_hosts``, ...): see abaca.scheduler.request.
+    scheduler_hints: dict[str, str] = field(default_factory=dict)
+    # ``host@backend#pool`` of the snapshot a share is created from.
+    snapshot_host: str | None = None
+    # "create", "create_from_snapshot" or "extend": chooses the capacity reserve.
+    operation: str = "create"
+    # Admin-only hints (``only_host``) are honoured only when this is set.
+    is_admin: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,13 +6,23 @@ GROUP = "scheduler"
 
 OPTS = [
     cfg.ListOpt("default_filters",
-                default=["AvailabilityZoneFilter", "CapacityFilter", "CapabilitiesFilter"],
+                default=["OnlyHostFilter", "AvailabilityZoneFilter", "CapacityFilter",
+                         "CapabilitiesFilter", "DriverFilter", "ShareReplicationFilter",
+                         "CreateFromSnapshotFilter", "AffinityFilter", "AntiAffinityFilter"],
                 help="Filters a pool must pass, by plugin name (entry point group "
-                     "abaca.scheduler.filters)."),
-    cfg.ListOpt("default_weighers", default=["CapacityWeigher"],
-                help="Weighers that order the pools that passed (abaca.scheduler.weighers)."),
+                     "abaca.scheduler.filters), in the order they run."),
+    cfg.ListOpt("default_weighers",
+                default=["CapacityWeigher", "GoodnessWeigher", "HostAffinityWeigher"],
+                help="Weighers that order the pools that passed (abaca.scheduler.weighers); "
+                     "PoolWeigher is available too."),
+    cfg.ListOpt("default_extend_filters", default=["CapacityFilter", "DriverFilter"],
+                help="Filters the pool of a share must pass for the share to be extended "
+                     "in place (abaca.scheduler.filters)."),
     cfg.FloatOpt("capacity_weight_multiplier", default=1.0,
                  help="Multiplier of CapacityWeigher; negative stacks shares on the fullest pool."),
+    cfg.FloatOpt("pool_weight_multiplier", default=1.0,
+                 help="Multiplier of PoolWeigher; negative avoids pools that already have "
+                      "a share server for the request."),
     cfg.IntOpt("max_candidates", default=3, min=1,
                help="How many ordered candidate pools a create request carries; the share "
                     "service tries them in turn until one succeeds."),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from abaca.common.types import Candidate, RequestSpec
-from abaca.scheduler import plugins
+from abaca.scheduler import plugins, request
 from abaca.scheduler.filters.base import BaseFilter
 from abaca.scheduler.host_state import PoolState
 from abaca.scheduler.weighers.base import BaseWeigher, weigh_pools
@@ -22,6 +23,9 @@ class FilterScheduler:
         self.filters: list[BaseFilter] = plugins.load(
             plugins.FILTERS_NAMESPACE, conf.scheduler.default_filters, BaseFilter,
             "default_filters")
+        self.extend_filters: list[BaseFilter] = plugins.load(
+            plugins.FILTERS_NAMESPACE, conf.scheduler.default_extend_filters, BaseFilter,
+            "default_extend_filters")
         self.weighers: list[BaseWeigher] = plugins.load(
             plugins.WEIGHERS_NAMESPACE, conf.scheduler.default_weighers, BaseWeigher,
             "default_weighers")
@@ -35,8 +39,9 @@ class FilterScheduler:
         The share is counted against the first candidate at once, so the next request
         sees the pool as it will be, not as it was last reported.
         """
+        spec = with_derived_hints(spec, pools)
         with self._lock:
-            passed = [pool for pool in pools if self._passes(pool, spec)]
+            passed = [pool for pool in pools if self._passes(self.filters, pool, spec)]
             if not passed:
                 LOG.debug("share %s: no pool of %d passed the filters", spec.share_id,
                           len(pools))
@@ -49,8 +54,36 @@ class FilterScheduler:
                   ", ".join(f"{c.host} ({c.weight:.3f})" for c in candidates))
         return candidates
 
-    def _passes(self, pool: PoolState, spec: RequestSpec) -> bool:
-        for fltr in self.filters:
+    def check_extend(self, pool_name: str, size_increase: int, pools: Sequence[PoolState],
+                     spec: RequestSpec | None = None) -> bool:
+        """May a share on ``pool_name`` grow by ``size_increase`` GiB where it is?
+
+        The pool must pass ``default_extend_filters`` with the extend reserve; on
+        success the increase is counted against the pool at once. ``spec`` (optional)
+        gives the share type and share for the filters; an unknown pool (not reported,
+        or aged out) cannot be checked and fails. No increase needs no room.
+        """
+        if size_increase <= 0:
+            return True  # nothing to make room for
+        base = spec or RequestSpec(share_id="", instance_id="", project_id="", size=0,
+                                   share_proto="", share_type=None)
+        extend = dataclasses.replace(base, size=size_increase, operation=request.EXTEND)
+        with self._lock:
+            pool = next((p for p in pools if p.name == pool_name), None)
+            if pool is None:
+                LOG.info("extend on %s: the pool is unknown or has stopped reporting",
+                         pool_name)
+                return False
+            if not self._passes(self.extend_filters, pool, extend):
+                LOG.info("extend on %s by %s GiB: the pool has no room", pool_name,
+                         size_increase)
+                return False
+            pool.consume(size_increase)
+        return True
+
+    def _passes(self, filters: Sequence[BaseFilter], pool: PoolState,
+                spec: RequestSpec) -> bool:
+        for fltr in filters:
             try:
                 ok = fltr.passes(pool, spec)
             except Exception:
@@ -63,3 +96,45 @@ class FilterScheduler:
                           fltr.name)
                 return False
         return True
+
+
+def with_derived_hints(spec: RequestSpec, pools: Sequence[PoolState]) -> RequestSpec:
+    """``spec`` with the hints the scheduler derives from its own view of the pools.
+
+    The snapshot's (and the active replica's) replication domain and zone are read from
+    the pool reports, so that filters stay pure. Whatever a caller sent under these
+    keys is discarded: it could otherwise steer a share past CreateFromSnapshotFilter.
+    """
+    given = request.hints_of(spec)
+    hints = {k: v for k, v in given.items() if k not in request.SCHEDULER_DERIVED}
+    if request.operation_of(spec) == request.CREATE_FROM_SNAPSHOT and spec.snapshot_host:
+        found = _pool_of(spec.snapshot_host, pools)
+        if found is not None:
+            _set(hints, request.SNAPSHOT_REPLICATION_DOMAIN, found.replication_domain)
+            _set(hints, request.SNAPSHOT_AVAILABILITY_ZONE, found.availability_zone)
+    active = request.hint(spec, request.ACTIVE_REPLICA_HOST)
+    if active:
+        found = _pool_of(active, pools)
+        if found is not None:
+            _set(hints, request.ACTIVE_REPLICA_REPLICATION_DOMAIN, found.replication_domain)
+    if hints == given:
+        return spec
+    return dataclasses.replace(spec, scheduler_hints=hints)
+
+
+def _pool_of(host: str, pools: Sequence[PoolState]) -> PoolState | None:
+    """The pool ``host@backend#pool``, or for ``host@backend`` any pool of the backend."""
+    host = host.strip()
+    backend = request.backend_of(host)
+    same_backend = None
+    for pool in pools:
+        if pool.name == host:
+            return pool
+        if same_backend is None and pool.service_host == backend:
+            same_backend = pool
+    return same_backend
+
+
+def _set(hints: dict[str, str], key: str, value: str | None) -> None:
+    if value is not None:
+        hints[key] = value

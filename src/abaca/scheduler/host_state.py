@@ -32,6 +32,21 @@ def parse_capacity(value: Any) -> float | None:
     return number
 
 
+# Which reserve keeps space back from which operation (Manila's three percentages).
+RESERVE_KEYS = {
+    "create": "reserved_percentage",
+    "create_from_snapshot": "reserved_snapshot_percentage",
+    "extend": "reserved_share_extend_percentage",
+}
+
+
+def _percentage(capabilities: dict[str, Any], key: str) -> float:
+    value = float(capabilities.get(key, 0) or 0)
+    if not 0 <= value <= 100:
+        raise ValueError(f"{key} {value} is not within 0..100")
+    return value
+
+
 def _reports_thin(value: Any) -> bool:
     # A pool that can do both reports [True, False]: it can thin-provision.
     values = value if isinstance(value, list | tuple) else [value]
@@ -53,6 +68,8 @@ class PoolState:
     thin_provisioning: bool
     max_over_subscription_ratio: float
     updated_at: float
+    reserved_snapshot_percentage: float = 0.0
+    reserved_share_extend_percentage: float = 0.0
 
     @classmethod
     def from_report(cls, service_host: str, capabilities: dict[str, Any],
@@ -64,10 +81,8 @@ class PoolState:
         allocated = parse_capacity(capabilities.get("allocated_capacity_gb", 0)) or 0.0
         # Manila counts what is allocated as provisioned when a driver does not say.
         provisioned = parse_capacity(capabilities.get("provisioned_capacity_gb", allocated))
-        reserved = float(capabilities.get("reserved_percentage", 0) or 0)
+        reserves = {key: _percentage(capabilities, key) for key in RESERVE_KEYS.values()}
         ratio = float(capabilities.get("max_over_subscription_ratio", 1.0) or 1.0)
-        if not 0 <= reserved <= 100:
-            raise ValueError(f"reserved_percentage {reserved} is not within 0..100")
         return cls(
             service_host=service_host,
             pool_name=pool_name,
@@ -76,10 +91,12 @@ class PoolState:
             free_capacity_gb=parse_capacity(capabilities.get("free_capacity_gb")),
             allocated_capacity_gb=allocated,
             provisioned_capacity_gb=provisioned if provisioned is not None else allocated,
-            reserved_percentage=reserved,
+            reserved_percentage=reserves["reserved_percentage"],
             thin_provisioning=_reports_thin(capabilities.get("thin_provisioning", False)),
             max_over_subscription_ratio=ratio,
             updated_at=updated_at,
+            reserved_snapshot_percentage=reserves["reserved_snapshot_percentage"],
+            reserved_share_extend_percentage=reserves["reserved_share_extend_percentage"],
         )
 
     @property
@@ -94,10 +111,25 @@ class PoolState:
     def capacity_infinite(self) -> bool:
         return math.inf in (self.total_capacity_gb, self.free_capacity_gb)
 
-    def reserved_gb(self) -> float:
-        """What ``reserved_percentage`` keeps back (total must be known and finite)."""
+    def reserved_percentage_for(self, operation: str) -> float:
+        """The reserve that applies to ``operation`` (see ``RESERVE_KEYS``)."""
+        key = RESERVE_KEYS.get(operation, "reserved_percentage")
+        return float(getattr(self, key))
+
+    def reserved_gb(self, operation: str = "create") -> float:
+        """What the reserve of ``operation`` keeps back (total must be known and finite)."""
         assert self.total_capacity_gb is not None
-        return self.total_capacity_gb * self.reserved_percentage / 100
+        return self.total_capacity_gb * self.reserved_percentage_for(operation) / 100
+
+    @property
+    def replication_domain(self) -> str | None:
+        domain = self.capabilities.get("replication_domain")
+        return str(domain) if domain not in (None, "") else None
+
+    @property
+    def availability_zone(self) -> str | None:
+        zone = self.capabilities.get("availability_zone")
+        return str(zone) if zone not in (None, "") else None
 
     def uses_thin_provisioning(self, spec: RequestSpec) -> bool:
         """Thin for this request: the pool can do it and the share type does not forbid it.

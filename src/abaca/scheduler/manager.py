@@ -1,4 +1,5 @@
-"""The scheduler's RPC endpoints: place new shares, take pool reports, list pools."""
+"""The scheduler's RPC endpoints: place new shares, check extends, take pool reports,
+list pools."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ POOL_NAME_FILTERS = ("host", "backend", "pool")
 
 
 class SchedulerManager(Manager):
-    target = oslo_messaging.Target(version="1.0")
+    # 1.1: check_extend
+    target = oslo_messaging.Target(version="1.1")
 
     def __init__(self, host: str, conf: Any, db: Database,
                  transport: oslo_messaging.Transport) -> None:
@@ -83,6 +85,22 @@ class SchedulerManager(Manager):
                        Detail.UNKNOWN_ERROR)
             return
         LOG.debug("share %s sent to %s", spec.share_id, candidates[0].service_host)
+
+    def check_extend(self, ctxt: RequestContext, host: str, size_increase: int,
+                     request_spec: dict[str, Any] | None = None) -> bool:
+        """May the share on pool ``host`` (``host@backend#pool``) grow by ``size_increase``
+        GiB? On True the increase is already counted against the pool.
+
+        ``request_spec`` (optional) carries the share type for thin provisioning and the
+        share for the pool's ``filter_function``.
+        """
+        if isinstance(size_increase, bool) or not isinstance(size_increase, int):
+            raise Invalid(f"size_increase must be an integer, not {size_increase!r}")
+        spec = RequestSpec.from_dict(request_spec) if request_spec else None
+        ok = self.scheduler.check_extend(host, size_increase, self._usable_pools(), spec)
+        LOG.info("extend by %s GiB on %s: %s", size_increase, host,
+                 "room reserved" if ok else "no room")
+        return ok
 
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
                                     pools: list[dict[str, Any]]) -> None:

@@ -46,12 +46,18 @@ def make_pool() -> PoolFactory:
 @pytest.fixture
 def make_spec() -> SpecFactory:
     def make(size: int = 1, extra_specs: dict[str, str] | None = None,
-             availability_zone: str | None = None, share_id: str = "share-1") -> RequestSpec:
+             availability_zone: str | None = None, share_id: str = "share-1",
+             hints: dict[str, str] | None = None, snapshot_id: str | None = None,
+             snapshot_host: str | None = None, operation: str = "create",
+             is_admin: bool = False) -> RequestSpec:
         share_type = (ShareTypeSpec(id="t1", name="type1", extra_specs=extra_specs)
                       if extra_specs is not None else None)
         return RequestSpec(share_id=share_id, instance_id=f"{share_id}-inst",
                            project_id="proj", size=size, share_proto="NFS",
-                           share_type=share_type, availability_zone=availability_zone)
+                           share_type=share_type, availability_zone=availability_zone,
+                           snapshot_id=snapshot_id, scheduler_hints=dict(hints or {}),
+                           snapshot_host=snapshot_host, operation=operation,
+                           is_admin=is_admin)
 
     return make
 

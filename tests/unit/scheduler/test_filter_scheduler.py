@@ -4,13 +4,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from oslo_config import cfg
 
 from abaca.common.errors import ConfigError
 from abaca.common.types import Candidate, RequestSpec
-from abaca.scheduler.filter_scheduler import FilterScheduler
+from abaca.scheduler.filter_scheduler import FilterScheduler, with_derived_hints
 from abaca.scheduler.filters.base import BaseFilter
 from abaca.scheduler.host_state import PoolState
 
@@ -23,7 +24,17 @@ def test_loads_configured_plugins_in_order(conf: cfg.ConfigOpts) -> None:
                       group="scheduler")
     fs = FilterScheduler(conf)
     assert [f.name for f in fs.filters] == ["CapabilitiesFilter", "CapacityFilter"]
-    assert [w.name for w in fs.weighers] == ["CapacityWeigher"]
+    assert [w.name for w in fs.weighers] == ["CapacityWeigher", "GoodnessWeigher",
+                                             "HostAffinityWeigher"]
+    assert [f.name for f in fs.extend_filters] == ["CapacityFilter", "DriverFilter"]
+
+
+def test_default_filters_are_manilas_in_order(conf: cfg.ConfigOpts) -> None:
+    fs = FilterScheduler(conf)
+    assert [f.name for f in fs.filters] == [
+        "OnlyHostFilter", "AvailabilityZoneFilter", "CapacityFilter", "CapabilitiesFilter",
+        "DriverFilter", "ShareReplicationFilter", "CreateFromSnapshotFilter",
+        "AffinityFilter", "AntiAffinityFilter"]
 
 
 @pytest.mark.parametrize(("option", "names", "namespace"), [
@@ -146,3 +157,199 @@ def test_concurrent_requests_never_overfill(conf: cfg.ConfigOpts, make_pool: Poo
     for t in threads:
         t.join()
     assert Counter(placed) == {"a@b#p": 5, "b@b#p": 5}
+
+
+def test_concurrent_thin_requests_never_overcommit(conf: cfg.ConfigOpts,
+                                                   make_pool: PoolFactory,
+                                                   make_spec: SpecFactory) -> None:
+    """50 threads, 30 GiB each, 3 thin pools of 100 GiB with ratio 1.5.
+
+    Each pool may promise 150 GiB. The pools already promise 75, so the ratio (not the
+    free space, 100 GiB each) is what binds: two shares per pool, six in all.
+    """
+    thin = {"total_capacity_gb": 100, "free_capacity_gb": 100, "thin_provisioning": True,
+            "max_over_subscription_ratio": 1.5, "provisioned_capacity_gb": 75}
+    pools = [make_pool(f"h{i}@b#p", **thin) for i in range(3)]
+    fs = FilterScheduler(conf)  # every default filter and weigher
+    fs.filters.append(SlowFilter())
+    placed: Counter[str] = Counter()
+    failures: list[list[Candidate]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(50)
+
+    def request(i: int) -> None:
+        start.wait()
+        try:
+            candidates = fs.schedule(make_spec(size=30, share_id=f"s{i}"), pools)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            return
+        with lock:
+            if candidates:
+                placed[candidates[0].host] += 1
+            else:
+                failures.append(candidates)
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert placed == {"h0@b#p": 2, "h1@b#p": 2, "h2@b#p": 2}
+    assert len(failures) == 44  # no valid host, not an exception and not an overcommit
+    for pool in pools:
+        assert pool.provisioned_capacity_gb <= 150
+        assert pool.provisioned_capacity_gb == 75 + 30 * placed[pool.name]
+
+
+def test_concurrent_thin_requests_free_space_binds(conf: cfg.ConfigOpts,
+                                                   make_pool: PoolFactory,
+                                                   make_spec: SpecFactory) -> None:
+    thin = {"total_capacity_gb": 100, "free_capacity_gb": 100, "thin_provisioning": True,
+            "max_over_subscription_ratio": 1.5, "provisioned_capacity_gb": 0}
+    pools = [make_pool(f"h{i}@b#p", **thin) for i in range(3)]
+    fs = FilterScheduler(conf)
+    results: list[list[Candidate]] = []
+    lock = threading.Lock()
+
+    def request(i: int) -> None:
+        candidates = fs.schedule(make_spec(size=30, share_id=f"s{i}"), pools)
+        with lock:
+            results.append(candidates)
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 50
+    assert all(p.provisioned_capacity_gb <= 150 for p in pools)
+    placed = sum(1 for r in results if r)
+    assert placed == sum(p.provisioned_capacity_gb for p in pools) / 30
+
+
+def test_schedule_with_hints_end_to_end(conf: cfg.ConfigOpts, make_pool: PoolFactory,
+                                        make_spec: SpecFactory) -> None:
+    fs = FilterScheduler(conf)
+
+    def hosts(**kwargs: Any) -> list[str]:
+        pools = [make_pool("a@b#p", free_capacity_gb=90),
+                 make_pool("a@b#q", free_capacity_gb=80),
+                 make_pool("c@d#p", free_capacity_gb=70, filter_function="share.size < 5"),
+                 make_pool("e@f#p", free_capacity_gb=10, goodness_function="100")]
+        return [c.host for c in fs.schedule(make_spec(**kwargs), pools)]
+
+    # capacity 1, 0.875, 0.75, 0 plus goodness 0, 0, 0, 1
+    assert hosts(size=1) == ["a@b#p", "e@f#p", "a@b#q"]
+    assert hosts(size=6) == ["a@b#p", "e@f#p", "a@b#q"]
+    assert hosts(size=1, hints={"only_host": "c@d#p"}, is_admin=True) == ["c@d#p"]
+    assert hosts(size=6, hints={"only_host": "c@d#p"}, is_admin=True) == []
+    assert hosts(hints={"only_host": "c@d#p"})[0] == "a@b#p"  # not an admin: ignored
+    assert hosts(hints={"same_host": "s", "same_host_hosts": "a@b#q"}) == ["a@b#q"]
+    assert hosts(hints={"different_host": "s", "different_host_hosts": "a@b#p"}) == [
+        "a@b#q", "e@f#p", "c@d#p"]
+    assert hosts(size=5, extra_specs={"replication_type": "dr"}) == []
+
+
+def test_create_from_snapshot_derives_the_snapshots_domain_and_zone(
+        conf: cfg.ConfigOpts, make_pool: PoolFactory, make_spec: SpecFactory) -> None:
+    pools = [make_pool("snap@b#p", free_capacity_gb=5, replication_domain="dom",
+                       availability_zone="az1"),
+             make_pool("snap@b#q", free_capacity_gb=20, availability_zone="az1"),
+             make_pool("peer@c#p", free_capacity_gb=90, replication_domain="dom",
+                       availability_zone="az2"),
+             make_pool("zone@d#p", free_capacity_gb=90, replication_domain="other",
+                       availability_zone="az1"),
+             make_pool("far@e#p", free_capacity_gb=90, availability_zone="az2")]
+    conf.set_override("max_candidates", 5, group="scheduler")
+    conf.set_override("capacity_weight_multiplier", 0.0, group="scheduler")
+    fs = FilterScheduler(conf)
+    # a caller cannot smuggle its own idea of the snapshot's domain past the filter
+    spec = make_spec(size=1, operation="create_from_snapshot", snapshot_id="snap",
+                     snapshot_host="snap@b#p",
+                     hints={"snapshot_replication_domain": "other"})
+    candidates = fs.schedule(spec, pools)
+    # same pool 100, same backend 75, in the domain elsewhere 25; zone@d and far@e
+    # are in other domains
+    assert [c.host for c in candidates] == ["snap@b#p", "snap@b#q", "peer@c#p"]
+
+
+def test_derived_hints(make_pool: PoolFactory, make_spec: SpecFactory) -> None:
+    pools = [make_pool("snap@b#p", replication_domain="dom", availability_zone="az1"),
+             make_pool("act@c#p", replication_domain="rdom")]
+    spec = make_spec(operation="create_from_snapshot", snapshot_host="snap@b#zzz",
+                     hints={"snapshot_availability_zone": "forged", "same_host": "x",
+                            "active_replica_host": "act@c#p"})
+    derived = with_derived_hints(spec, pools).scheduler_hints
+    assert derived == {"same_host": "x", "active_replica_host": "act@c#p",
+                       "snapshot_replication_domain": "dom",
+                       "snapshot_availability_zone": "az1",
+                       "active_replica_replication_domain": "rdom"}
+    plain = make_spec(hints={"only_host": "x"})
+    assert with_derived_hints(plain, pools) is plain
+    unknown = make_spec(operation="create_from_snapshot", snapshot_host="gone@x#p",
+                        hints={"snapshot_replication_domain": "forged"})
+    assert with_derived_hints(unknown, pools).scheduler_hints == {}
+
+
+EXTEND_CASES: list[tuple[str, dict[str, Any], int, bool]] = [
+    ("fits", {"free_capacity_gb": 50}, 50, True),
+    ("too big", {"free_capacity_gb": 50}, 51, False),
+    ("extend reserve", {"free_capacity_gb": 50, "reserved_share_extend_percentage": 20},
+     31, False),
+    ("extend reserve fits", {"free_capacity_gb": 50, "reserved_share_extend_percentage": 20},
+     30, True),
+    ("create reserve does not apply", {"free_capacity_gb": 50, "reserved_percentage": 40},
+     50, True),
+    ("thin ratio", {"free_capacity_gb": 50, "thin_provisioning": True,
+                    "max_over_subscription_ratio": 2.0, "provisioned_capacity_gb": 180},
+     21, False),
+    ("driver filter", {"free_capacity_gb": 50, "filter_function": "share.size <= 10"}, 11,
+     False),
+    ("unknown capacity", {"free_capacity_gb": "unknown"}, 1000, True),
+]
+
+
+@pytest.mark.parametrize(("caps", "increase", "ok"), [c[1:] for c in EXTEND_CASES],
+                         ids=[c[0] for c in EXTEND_CASES])
+def test_check_extend(conf: cfg.ConfigOpts, make_pool: PoolFactory, caps: dict[str, Any],
+                      increase: int, ok: bool) -> None:
+    pools = [make_pool("h@b#other", free_capacity_gb=1000), make_pool("h@b#p", **caps)]
+    before = pools[1].provisioned_capacity_gb
+    assert FilterScheduler(conf).check_extend("h@b#p", increase, pools) is ok
+    assert pools[1].provisioned_capacity_gb == before + (increase if ok else 0)
+    assert pools[0].provisioned_capacity_gb == 50  # untouched
+
+
+def test_check_extend_consumes(conf: cfg.ConfigOpts, make_pool: PoolFactory) -> None:
+    pools = [make_pool("h@b#p", free_capacity_gb=50)]
+    fs = FilterScheduler(conf)
+    assert fs.check_extend("h@b#p", 30, pools) is True
+    assert pools[0].free_capacity_gb == 20
+    assert fs.check_extend("h@b#p", 30, pools) is False
+    assert fs.check_extend("h@b#p", 0, pools) is True  # nothing to make room for
+    assert pools[0].free_capacity_gb == 20
+
+
+def test_check_extend_unknown_pool(conf: cfg.ConfigOpts, make_pool: PoolFactory) -> None:
+    assert FilterScheduler(conf).check_extend("h@b#gone", 1, [make_pool("h@b#p")]) is False
+
+
+def test_check_extend_honours_the_share_type(conf: cfg.ConfigOpts, make_pool: PoolFactory,
+                                             make_spec: SpecFactory) -> None:
+    thin = {"free_capacity_gb": 10, "thin_provisioning": True,
+            "max_over_subscription_ratio": 5.0, "provisioned_capacity_gb": 10}
+    fs = FilterScheduler(conf)
+    assert fs.check_extend("h@b#p", 40, [make_pool(**thin)]) is True
+    thick = make_spec(size=1, extra_specs={"thin_provisioning": "False"})
+    assert fs.check_extend("h@b#p", 40, [make_pool(**thin)], thick) is False
+
+
+def test_hints_may_arrive_as_null(conf: cfg.ConfigOpts, make_pool: PoolFactory,
+                                  make_spec: SpecFactory) -> None:
+    data = make_spec(size=1).to_dict()
+    data["scheduler_hints"] = None
+    spec = RequestSpec.from_dict(data)
+    assert [c.host for c in FilterScheduler(conf).schedule(spec, [make_pool()])] == ["h@b#p"]

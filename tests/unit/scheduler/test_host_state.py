@@ -109,3 +109,35 @@ def test_consume_keeps_unbounded_free(make_pool: PoolFactory, free: str,
     pool.consume(10)
     assert pool.free_capacity_gb == after
     assert pool.allocated_capacity_gb == 10
+
+
+def test_reserves_per_operation(make_report: ReportFactory) -> None:
+    pool = PoolState.from_report("h@b", make_report(
+        total_capacity_gb=200, reserved_percentage=5, reserved_snapshot_percentage=10,
+        reserved_share_extend_percentage=25), 0)
+    assert [pool.reserved_gb(op) for op in ("create", "create_from_snapshot", "extend")] == [
+        10.0, 20.0, 50.0]
+    assert pool.reserved_gb() == 10.0
+    assert pool.reserved_percentage_for("unheard-of") == 5.0
+    plain = PoolState.from_report("h@b", make_report(), 0)
+    assert (plain.reserved_snapshot_percentage, plain.reserved_share_extend_percentage) == (
+        0.0, 0.0)
+
+
+@pytest.mark.parametrize("key", ["reserved_percentage", "reserved_snapshot_percentage",
+                                 "reserved_share_extend_percentage"])
+@pytest.mark.parametrize("value", [-1, 101, "lots", float("nan")])
+def test_bad_reserve_rejects_the_pool(make_report: ReportFactory, key: str, value: Any) -> None:
+    with pytest.raises(ValueError):
+        PoolState.from_report("h@b", make_report(**{key: value}), 0)
+
+
+@pytest.mark.parametrize(("caps", "domain", "zone"), [
+    ({}, None, "nova"),
+    ({"replication_domain": "d1", "availability_zone": "z"}, "d1", "z"),
+    ({"replication_domain": "", "availability_zone": None}, None, None),
+])
+def test_domain_and_zone(make_report: ReportFactory, caps: dict[str, Any],
+                         domain: str | None, zone: str | None) -> None:
+    pool = PoolState.from_report("h@b", make_report(**caps), 0)
+    assert (pool.replication_domain, pool.availability_zone) == (domain, zone)

@@ -23,6 +23,9 @@ SpecFactory = Callable[..., RequestSpec]
     ("zone-c", None, "zone-a,zone-b", False),
     ("zone-a", "zone-a", "zone-a,zone-b", True),
     ("zone-b", "zone-a", "zone-a,zone-b", False),
+    ("zone-a", None, " , zone-a ,", True),
+    ("nova", None, " , ", True),  # an empty list restricts nothing
+    ("zone-a", None, "zone-a-2", False),  # whole names, not prefixes
 ])
 def test_availability_zone_filter(make_pool: PoolFactory, make_spec: SpecFactory,
                                   pool_zone: str, requested: str | None,
@@ -67,11 +70,27 @@ CAPACITY_CASES: list[tuple[str, dict[str, Any], int, dict[str, str], bool]] = [
      50, {}, True),
     ("thin over ratio", {**THIN, "free_capacity_gb": 80, "provisioned_capacity_gb": 150},
      51, {}, False),
-    ("thin still needs real free space",
-     {**THIN, "free_capacity_gb": 10, "provisioned_capacity_gb": 20}, 11, {}, False),
+    # thin: free space after the reserve, times the ratio, must hold the share (Manila)
+    ("thin may promise more than is free",
+     {**THIN, "free_capacity_gb": 10, "provisioned_capacity_gb": 20}, 20, {}, True),
+    ("thin, free times ratio too small",
+     {**THIN, "free_capacity_gb": 10, "provisioned_capacity_gb": 20}, 21, {}, False),
     ("thin, reserve applies too",
      {**THIN, "free_capacity_gb": 15, "provisioned_capacity_gb": 20,
-      "reserved_percentage": 10}, 6, {}, False),
+      "reserved_percentage": 10}, 11, {}, False),
+    ("thin, fits beside reserve",
+     {**THIN, "free_capacity_gb": 15, "provisioned_capacity_gb": 20,
+      "reserved_percentage": 10}, 10, {}, True),
+    ("thin, ratio 1 still caps", {**THIN, "max_over_subscription_ratio": 1.0,
+                                  "free_capacity_gb": 80, "provisioned_capacity_gb": 90},
+     11, {}, False),
+    ("thin, ratio below 1 checks thick",
+     {**THIN, "max_over_subscription_ratio": 0.5, "free_capacity_gb": 80,
+      "provisioned_capacity_gb": 190}, 80, {}, True),
+    ("thin, type says <is> True",
+     {**THIN, "free_capacity_gb": 80, "provisioned_capacity_gb": 190}, 11,
+     {"capabilities:thin_provisioning": "<is> True"}, False),
+    ("free space rounded down", {**THICK, "free_capacity_gb": 20.9}, 21, {}, False),
     # a thick type on a pool that could do thin: only the real space counts
     ("type forces thick", {**THIN, "free_capacity_gb": 80, "provisioned_capacity_gb": 190},
      50, {"thin_provisioning": "False"}, True),
@@ -87,6 +106,45 @@ def test_capacity_filter(make_pool: PoolFactory, make_spec: SpecFactory,
                          passes: bool) -> None:
     pool = make_pool(**caps)
     assert CapacityFilter().passes(pool, make_spec(size=size, extra_specs=extra_specs)) is passes
+
+
+RESERVES = {"total_capacity_gb": 100, "free_capacity_gb": 50, "reserved_percentage": 10,
+            "reserved_snapshot_percentage": 20, "reserved_share_extend_percentage": 30}
+# (operation, snapshot_id, largest size that fits): 50 free minus 10, 20 or 30 GiB
+RESERVE_CASES: list[tuple[str, str | None, int]] = [
+    ("create", None, 40),
+    ("create_from_snapshot", "snap", 30),
+    ("create", "snap", 30),  # a create naming a snapshot is a create from snapshot
+    ("extend", None, 20),
+]
+
+
+@pytest.mark.parametrize(("operation", "snapshot_id", "largest"), RESERVE_CASES)
+@pytest.mark.parametrize("thin", [False, True])
+def test_capacity_filter_reserve_by_operation(
+        make_pool: PoolFactory, make_spec: SpecFactory, operation: str,
+        snapshot_id: str | None, largest: int, thin: bool) -> None:
+    caps = {**RESERVES, "thin_provisioning": thin, "max_over_subscription_ratio": 1.0}
+    pool = make_pool(**caps)
+    fits = make_spec(size=largest, operation=operation, snapshot_id=snapshot_id)
+    too_big = make_spec(size=largest + 1, operation=operation, snapshot_id=snapshot_id)
+    assert CapacityFilter().passes(pool, fits) is True
+    assert CapacityFilter().passes(pool, too_big) is False
+
+
+@pytest.mark.parametrize(("key", "operation"), [
+    ("reserved_snapshot_percentage", "create_from_snapshot"),
+    ("reserved_share_extend_percentage", "extend"),
+])
+def test_reserves_default_to_zero_and_unknown_total(
+        make_pool: PoolFactory, make_spec: SpecFactory, key: str, operation: str) -> None:
+    pool = make_pool(total_capacity_gb="unknown", free_capacity_gb=20)
+    assert pool.reserved_percentage_for(operation) == 0
+    assert CapacityFilter().passes(pool, make_spec(size=20, operation=operation)) is True
+    reserving = make_pool(total_capacity_gb="unknown", free_capacity_gb=20, **{key: 5})
+    assert CapacityFilter().passes(reserving, make_spec(size=1, operation=operation)) is False
+    # the other operations' reserves are not this one's
+    assert CapacityFilter().passes(reserving, make_spec(size=1)) is True
 
 
 def test_capacity_filter_sees_consumed_space(make_pool: PoolFactory,

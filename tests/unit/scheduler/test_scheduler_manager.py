@@ -290,3 +290,50 @@ def test_rpc_contract_with_scheduler_api(conf: cfg.ConfigOpts, db: Database,
     finally:
         server.stop()
         server.wait()
+
+
+@pytest.mark.parametrize(("host", "increase", "ok"), [
+    ("h1@b#p", 80, True),
+    ("h1@b#p", 81, False),
+    ("h1@b#q", 31, False),
+    ("h1@b#gone", 1, False),
+    ("down@b#p", 1, False),  # its service stopped reporting
+    ("off@b#p", 1, False),  # its service is disabled
+    ("h1@b#p", 0, True),
+])
+def test_check_extend(manager: SchedulerManager, host: str, increase: int, ok: bool) -> None:
+    assert manager.check_extend(CTXT, host, increase) is ok
+
+
+def test_check_extend_consumes_and_uses_the_share_type(manager: SchedulerManager,
+                                                       make_report: ReportFactory) -> None:
+    assert manager.check_extend(CTXT, "h2@b#p", 30) is True
+    assert manager.check_extend(CTXT, "h2@b#p", 30) is False  # 10 GiB left
+    manager.update_service_capabilities(CTXT, "h2@b", [make_report(
+        "p", free_capacity_gb=10, thin_provisioning=True, max_over_subscription_ratio=4.0,
+        provisioned_capacity_gb=100)])
+    thick = RequestSpec(share_id="s", instance_id="i", project_id="proj", size=5,
+                        share_proto="NFS", share_type=ShareTypeSpec(
+                            id="t", name="thick", extra_specs={"thin_provisioning": "False"}))
+    assert manager.check_extend(CTXT, "h2@b#p", 30, thick.to_dict()) is False
+    assert manager.check_extend(CTXT, "h2@b#p", 30) is True  # thin: 10 * 4 >= 30
+
+
+@pytest.mark.parametrize("increase", ["10", 1.5, True, None])
+def test_check_extend_rejects_a_bad_increase(manager: SchedulerManager, increase: Any) -> None:
+    with pytest.raises(Invalid):
+        manager.check_extend(CTXT, "h1@b#p", increase)
+
+
+def test_check_extend_over_rpc(manager: SchedulerManager,
+                               transport: oslo_messaging.Transport) -> None:
+    server = rpc.get_server(transport, rpc.SCHEDULER_TOPIC, "sched", [manager])
+    server.start()
+    try:
+        client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC, version="1.1")
+        call = client.prepare(timeout=10).call
+        assert call(CTXT, "check_extend", host="h1@b#q", size_increase=30) is True
+        assert call(CTXT, "check_extend", host="h1@b#q", size_increase=1) is False
+    finally:
+        server.stop()
+        server.wait()

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from abaca.common.types import RequestSpec
+from abaca.scheduler import request
 from abaca.scheduler.host_state import PoolState
 from abaca.scheduler.weighers.base import BaseWeigher
 
@@ -13,11 +14,11 @@ from abaca.scheduler.weighers.base import BaseWeigher
 class CapacityWeigher(BaseWeigher):
     """Raw weight: the GiB still available to new shares.
 
-    Thick: free minus the reserve. Thin: what over-subscription still allows,
-    ``total * ratio - provisioned - reserve``. An infinite pool has the most room, so it
-    comes first when spreading and last when stacking. A pool of unknown capacity
-    cannot be ranked and comes last either way (Manila's choice): a pool known to have
-    room is the safer bet.
+    Thick: free minus the reserve (the operation's: see CapacityFilter). Thin: what
+    over-subscription still allows, ``total * ratio - provisioned - reserve``. An
+    infinite pool has the most room, so it comes first when spreading and last when
+    stacking. A pool of unknown capacity cannot be ranked and comes last either way
+    (Manila's choice): a pool known to have room is the safer bet.
     """
 
     def multiplier(self, conf: Any) -> float:
@@ -29,7 +30,8 @@ class CapacityWeigher(BaseWeigher):
             return None
         if pool.capacity_infinite:
             return math.inf
+        reserved = pool.reserved_gb(request.operation_of(spec))
         if pool.uses_thin_provisioning(spec):
             virtual = total * pool.max_over_subscription_ratio
-            return virtual - pool.provisioned_capacity_gb - pool.reserved_gb()
-        return free - pool.reserved_gb()
+            return virtual - pool.provisioned_capacity_gb - reserved
+        return free - reserved
