@@ -102,6 +102,9 @@ def _one_batch(mgr: ShareManager, ctxt: RequestContext, instance_id: str) -> boo
             messages_repo.create(session, project_id=project_id, resource_type="SHARE",
                                  resource_id=share_id, action=Action.UPDATE_ACCESS_RULES,
                                  detail=detail, request_id=ctxt.request_id)
+        # In the same transaction as the rules, so no reader sees one without the other.
+        shares_repo.get_instance(session, instance_id).access_rules_status = _status(
+            [r for r in access_repo.rules_of(session, share_id) if r.deleted == ""])
     return True
 
 
