@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,7 +30,9 @@ class APIVersion:
         return f"{self.major}.{self.minor}"
 
 
+@functools.lru_cache(maxsize=256)
 def v(text: str) -> APIVersion:
+    """A version from its text; views call this per field, so the parse is cached."""
     return APIVersion.parse(text)
 
 

@@ -31,6 +31,7 @@ def set_status(inst: ShareInstance, status: str) -> None:
     """Move an instance to ``status``; an illegal transition raises."""
     ShareStatus.check(inst.status, status)
     inst.status = status
+    inst.share.updated_at = utcnow()  # the share's status is its instance's
 
 
 def replace_export_locations(session: Session, inst: ShareInstance,
