@@ -21,6 +21,7 @@ from pathlib import Path
 from abaca.common.errors import DriverError
 from abaca.share.processutils import Daemon
 from abaca.share.protocols import ganesha_config as config
+from abaca.share.protocols import paths
 from abaca.share.protocols.ganesha_dbus import ExportManager, GaneshaDBusError, bus_config
 from abaca.share.protocols.rules import IpRule
 
@@ -39,7 +40,7 @@ class GaneshaServer:
 
     def __init__(self, workdir: Path, bind_address: str, port: int = 2049,
                  prefix: Sequence[str] = ()) -> None:
-        self.workdir = Path(config.validate_path(str(Path(workdir).absolute()),
+        self.workdir = Path(paths.validate_path(str(Path(workdir).absolute()),
                                                  "work directory"))
         self.bind_address = config.validate_bind_address(bind_address)
         self.port = config.validate_port(port)

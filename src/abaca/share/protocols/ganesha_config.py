@@ -23,15 +23,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from abaca.common.errors import Invalid
+from abaca.share.protocols.paths import validate_path
 from abaca.share.protocols.rules import IpRule
 
 MIN_EXPORT_ID = 1  # 0 is Ganesha's own pseudo-filesystem root; 1..65535 are free.
 MAX_EXPORT_ID = 65535
-MAX_PATH_LENGTH = 4095  # MAXPATHLEN - 1, Ganesha's limit for Path and Pseudo
 
-# One path component: no quote, brace, semicolon, hash, backslash, whitespace or NUL can
-# get through, so a value can never end the quoted string it is written in.
-_COMPONENT = re.compile(r"[A-Za-z0-9_.@+-]{1,255}")
 _ADDRESS = re.compile(r"[0-9A-Fa-f.:/]{1,64}")
 
 _ACCESS_TYPE = {"rw": "RW", "ro": "RO"}
@@ -46,19 +43,6 @@ def validate_export_id(export_id: int) -> int:
         raise Invalid(f"Export id must be an integer from {MIN_EXPORT_ID} to "
                       f"{MAX_EXPORT_ID}.")
     return export_id
-
-
-def validate_path(value: str, what: str = "path") -> str:
-    """An absolute path of plain components: no ``.``/``..``, ``//`` or trailing ``/``."""
-    if not isinstance(value, str) or not value.startswith("/") or value == "/":
-        raise Invalid(f"The {what} must be an absolute path below /.")
-    if len(value) > MAX_PATH_LENGTH:
-        raise Invalid(f"The {what} is longer than {MAX_PATH_LENGTH} characters.")
-    for component in value[1:].split("/"):
-        if component in (".", "..") or not _COMPONENT.fullmatch(component):
-            raise Invalid(f"The {what} may only hold components of letters, digits and "
-                          f"'_.@+-' (not '.' or '..').")
-    return value
 
 
 def validate_pseudo(value: str) -> str:

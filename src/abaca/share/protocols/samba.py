@@ -40,6 +40,7 @@ from pathlib import Path
 
 from abaca.common.errors import DriverError, Invalid
 from abaca.share.processutils import CommandError, Daemon, run
+from abaca.share.protocols import paths
 from abaca.share.protocols import samba_config as config
 from abaca.share.protocols.rules import IpRule, UserRule
 
@@ -56,7 +57,7 @@ class SambaServer:
 
     def __init__(self, workdir: Path, bind_address: str, port: int = 445,
                  prefix: Sequence[str] = (), *, file_owner: tuple[int, int] = (0, 0)) -> None:
-        self.workdir = Path(config.validate_path(str(workdir), "Samba work directory"))
+        self.workdir = Path(paths.validate_path(str(workdir), "Samba work directory"))
         self.bind_address = config.validate_bind_address(bind_address)
         self.port = config.validate_port(port)
         self.prefix = list(prefix)
@@ -134,7 +135,7 @@ class SambaServer:
         Concurrent calls for the same share must be serialised by the caller.
         """
         name = config.validate_share_name(name)
-        path = config.validate_path(path)
+        path = paths.validate_path(path)
         access = config.plan_access(ip_rules, user_rules)
         new = config.RuleSet.of(path, ip_rules, user_rules)
         include = None

@@ -33,11 +33,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from abaca.common.errors import Invalid
+from abaca.share.protocols.paths import validate_path
 from abaca.share.protocols.rules import IpRule, UserRule
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-MAX_PATH_LENGTH = 4095
 MAX_PASSWORD_LENGTH = 128
 _LEVELS = ("rw", "ro")
 # Samba expands %-sequences in paths and user lists, and a line break, quote, semicolon
@@ -45,7 +45,6 @@ _LEVELS = ("rw", "ro")
 # No leading '-': a share name is a command-line argument, and Samba's tools take options
 # anywhere on the line ("net conf delshare -sX" would read the config file X).
 _SHARE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,79}")
-_COMPONENT = re.compile(r"[A-Za-z0-9_.@+-]{1,255}")
 _USER = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._-]{0,31}")
 _ADDRESS = re.compile(r"[0-9A-Fa-f.:/]{1,64}")
 # [global] and the special sections Samba gives a meaning of their own.
@@ -61,19 +60,6 @@ def validate_share_name(name: str) -> str:
     if name.lower() in _RESERVED_SHARES:
         raise Invalid(f"'{name}' is reserved by Samba and cannot name a share.")
     return name
-
-
-def validate_path(value: str, what: str = "path") -> str:
-    """An absolute path of plain components: no ``.``/``..``, ``//`` or trailing ``/``."""
-    if not isinstance(value, str) or not value.startswith("/") or value == "/":
-        raise Invalid(f"The {what} must be an absolute path below /.")
-    if len(value) > MAX_PATH_LENGTH:
-        raise Invalid(f"The {what} is longer than {MAX_PATH_LENGTH} characters.")
-    for component in value[1:].split("/"):
-        if component in (".", "..") or not _COMPONENT.fullmatch(component):
-            raise Invalid(f"The {what} may only hold components of letters, digits and "
-                          f"'_.@+-' (not '.' or '..').")
-    return value
 
 
 def validate_user(name: str) -> str:
