@@ -303,3 +303,26 @@ def test_served_from_inside_a_network_namespace(netns: tuple[str, str, str],
         env.client.assert_writes("/n", "f.txt", "from the host into the namespace\n")
         env.server.export(2, str(env.share_dir("n")), "/n", [IpRule("127.0.0.1", "rw")])
         env.client.assert_refused("/n")
+
+
+def test_a_failed_start_leaves_no_process(tmp_path: Path) -> None:
+    """Ganesha cannot bind (the port is taken): start fails and its bus is gone too."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = GaneshaServer(tmp_path / "g", "127.0.0.1", taken.getsockname()[1])
+        with pytest.raises(DriverError):
+            server.start(timeout=15)
+    assert server.pids == {"ganesha": None, "dbus": None}
+    leftovers = [p for p in os.listdir("/proc") if p.isdigit()
+                 and str(tmp_path).encode() in _cmdline(int(p))]
+    assert leftovers == []
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

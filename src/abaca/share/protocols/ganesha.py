@@ -89,7 +89,11 @@ class GaneshaServer:
             files = [self._export_file(i) for i in sorted(self.configured_exports())]
             _write_atomically(self.workdir / "ganesha.conf", config.render_main_config(
                 self.workdir, self.bind_address, self.port, files))
-            self._ganesha.start(ready=self._export_mgr.ping, timeout=timeout)
+            try:
+                self._ganesha.start(ready=self._export_mgr.ping, timeout=timeout)
+            except Exception:
+                self._bus.stop()  # a failed start leaves nothing running
+                raise
             LOG.info("NFS-Ganesha serving %s:%d with %d exports from %s", self.bind_address,
                      self.port, len(files), self.exports_dir)
 
