@@ -167,9 +167,11 @@ def deploy(request: pytest.FixtureRequest, tmp_path: Path, transport_url: str,
     started: list[Deployment] = []
 
     def start(backends: Mapping[str, Mapping[str, Any]],
-              pools: int | None = None) -> Deployment:
+              pools: int | None = None,
+              groups: Mapping[str, Mapping[str, Any]] | None = None) -> Deployment:
         port = free_port()
-        sections = base_config(tmp_path / "state", port, backends, transport_url=transport_url)
+        sections = base_config(tmp_path / "state", port, backends, groups,
+                               transport_url=transport_url)
         sections["DEFAULT"].update(host=HOST, service_down_time=SERVICE_DOWN_TIME)
         sections["database"] = {"connection": database_url}
         config = write_config(tmp_path / "abaca.conf", sections)

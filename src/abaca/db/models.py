@@ -275,3 +275,16 @@ class ShareSnapshot(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     progress: Mapped[str | None] = mapped_column(String(8))
     provider_location: Mapped[str | None] = mapped_column(String(255))
+
+
+class QuotaUsage(Timestamps, Base):
+    """One row per (project, resource): locked while a request checks and consumes the
+    project's quota, so concurrent requests on PostgreSQL or MariaDB cannot overshoot."""
+
+    __tablename__ = "quota_usages"
+    __table_args__ = (UniqueConstraint("project_id", "resource", "deleted"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(255), index=True)
+    resource: Mapped[str] = mapped_column(String(255))
+    in_use: Mapped[int] = mapped_column(Integer, default=0)

@@ -37,6 +37,12 @@ class Database:
         else:
             kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
                           pool_recycle=3600)
+            if url.startswith(("mysql", "mariadb")):
+                # As on PostgreSQL: each statement sees what committed before it. Under
+                # MariaDB's REPEATABLE READ a count made after taking a lock would still
+                # read the snapshot of the transaction's first read, and quota checks
+                # would let concurrent requests overshoot.
+                kwargs["isolation_level"] = "READ COMMITTED"
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_busy_timeout)

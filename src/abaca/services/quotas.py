@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from abaca.common.errors import OverLimit
-from abaca.db.models import Quota, Share
+from abaca.db.models import Quota, QuotaUsage, Share
+from abaca.db.session import insert_or_get
 
 RESOURCES = ("shares", "gigabytes", "snapshots", "snapshot_gigabytes", "share_networks")
 
@@ -30,7 +31,24 @@ def usage(session: Session, project_id: str) -> dict[str, int]:
             "snapshot_gigabytes": 0, "share_networks": 0}
 
 
+def lock_project(session: Session, project_id: str) -> None:
+    """Serialise quota checks of one project until the transaction ends.
+
+    The count of live rows is the usage; a row lock on the project's usage row makes
+    the check-then-insert of two concurrent requests happen one after the other (on
+    SQLite the process-wide write lock already does).
+    """
+    query = select(QuotaUsage).where(QuotaUsage.project_id == project_id,
+                                     QuotaUsage.resource == "shares", QuotaUsage.deleted == "")
+    row = session.scalar(query.with_for_update())
+    if row is None:
+        insert_or_get(session, QuotaUsage(project_id=project_id, resource="shares", in_use=0),
+                      query)
+        session.scalar(query.with_for_update())
+
+
 def check_new_share(session: Session, conf: Any, project_id: str, size: int) -> None:
+    lock_project(session, project_id)
     limit = limits(session, conf, project_id)
     used = usage(session, project_id)
     if 0 <= limit["shares"] < used["shares"] + 1:
@@ -42,6 +60,7 @@ def check_new_share(session: Session, conf: Any, project_id: str, size: int) -> 
 
 
 def check_extend(session: Session, conf: Any, project_id: str, more_gb: int) -> None:
+    lock_project(session, project_id)
     limit = limits(session, conf, project_id)["gigabytes"]
     used = usage(session, project_id)["gigabytes"]
     if 0 <= limit < used + more_gb:
