@@ -43,7 +43,7 @@ def build_deps(conf: Any, db: Database, transport: oslo_messaging.Transport) -> 
                 shares=ShareServices(conf, db, scheduler_rpc, share_rpc),
                 access=AccessServices(db, share_rpc),
                 snapshots=SnapshotServices(db, share_rpc),
-                actions=ShareActions(conf, db, share_rpc))
+                actions=ShareActions(conf, db, share_rpc, scheduler_rpc))
 
 
 def create_app(conf: Any, db: Database,

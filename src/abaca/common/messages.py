@@ -35,6 +35,8 @@ class Detail(Enum):
                             "size and availability zone requested.")
     DRIVER_FAILED_DELETING = ("009", "Driver failed to delete share.")
     DRIVER_FAILED_EXTEND = ("013", "Share extend failed on the backend.")
+    NO_ROOM_TO_EXTEND = ("014", "The share's pool has not enough free capacity to extend it "
+                                "to the requested size; it was not changed.")
     DRIVER_FAILED_CREATING_FROM_SNAP = ("015", "Driver failed to create the share from "
                                                "the snapshot.")
     DRIVER_REFUSED_SHRINK = ("016", "The share holds more data than the requested size; "

@@ -102,6 +102,32 @@ class SchedulerManager(Manager):
                  "room reserved" if ok else "no room")
         return ok
 
+    def extend_share(self, ctxt: RequestContext, instance_id: str, host: str, new_size: int,
+                     size_increase: int, request_spec: dict[str, Any] | None = None) -> None:
+        """Grow a share where it is if its pool has room; else back to ``available``
+        with a user message. Never leaves the share ``extending`` on a refusal."""
+        try:
+            ok = self.check_extend(ctxt, host, size_increase, request_spec)
+        except Exception:
+            LOG.exception("extend check of instance %s failed", instance_id)
+            ok = False
+        if ok:
+            self.share_rpc.resize_share(ctxt, host.partition("#")[0], instance_id, new_size)
+            return
+        try:
+            with self.db.write() as session:
+                inst = shares_repo.get_instance(session, instance_id)
+                if inst.status != ShareStatus.EXTENDING:
+                    return
+                shares_repo.set_status(inst, ShareStatus.AVAILABLE)
+                messages_repo.create(session, project_id=inst.share.project_id,
+                                     resource_type="SHARE", resource_id=inst.share_id,
+                                     action=Action.EXTEND,
+                                     detail=Detail.NO_ROOM_TO_EXTEND,
+                                     request_id=ctxt.request_id)
+        except NotFound:
+            return
+
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
                                     pools: list[dict[str, Any]]) -> None:
         self.host_manager.update_service_capabilities(host, pools)

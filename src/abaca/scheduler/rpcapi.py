@@ -13,11 +13,19 @@ from abaca.rpc import transport as rpc
 
 class SchedulerAPI:
     def __init__(self, transport: oslo_messaging.Transport) -> None:
-        self.client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC)
+        self.client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC, version="1.1")
 
     def create_share_instance(self, ctxt: RequestContext, spec: RequestSpec) -> None:
         self.client.prepare(version="1.0").cast(ctxt, "create_share_instance",
                                                 request_spec=spec.to_dict())
+
+    def extend_share(self, ctxt: RequestContext, instance_id: str, host: str, new_size: int,
+                     size_increase: int, spec: RequestSpec | None = None) -> None:
+        """Check the pool ``host`` (host@backend#pool) has room, then have the share
+        service grow the instance (cast)."""
+        self.client.prepare(version="1.1").cast(
+            ctxt, "extend_share", instance_id=instance_id, host=host, new_size=new_size,
+            size_increase=size_increase, request_spec=spec.to_dict() if spec else None)
 
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
                                     pools: list[dict[str, Any]]) -> None:

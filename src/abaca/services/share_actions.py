@@ -9,11 +9,13 @@ from typing import Any
 from abaca.common.context import RequestContext
 from abaca.common.errors import Forbidden, Invalid, NotFound
 from abaca.common.states import ShareStatus, SnapshotStatus
+from abaca.common.types import RequestSpec
 from abaca.db.models import Share, ShareInstance
 from abaca.db.repositories import services as services_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.db.session import Database
+from abaca.scheduler.rpcapi import SchedulerAPI
 from abaca.services import quotas, share_types, validation
 from abaca.services.shares import visible
 from abaca.share.rpcapi import ShareAPI
@@ -32,6 +34,7 @@ class ShareActions:
     conf: Any
     db: Database
     share_rpc: ShareAPI
+    scheduler_rpc: SchedulerAPI
 
     def resize(self, ctx: RequestContext, share_id: str, new_size: Any, *,
                grow: bool) -> None:
@@ -51,8 +54,18 @@ class ShareActions:
             if grow:
                 quotas.check_extend(session, self.conf, share.project_id, size - share.size)
             shares_repo.set_status(inst, S.EXTENDING if grow else S.SHRINKING)
-            host, instance_id = _service_host(inst), inst.id
-        self.share_rpc.resize_share(ctx, host, instance_id, size)
+            host, instance_id, pool = _service_host(inst), inst.id, inst.host or ""
+            spec = RequestSpec(share_id=share.id, instance_id=inst.id,
+                               project_id=share.project_id, size=size,
+                               share_proto=share.share_proto,
+                               share_type=(share_types.spec_of(share.share_type)
+                                           if share.share_type else None),
+                               operation="extend")
+            increase = size - share.size
+        if grow:  # the scheduler checks the pool has room, then the share service grows it
+            self.scheduler_rpc.extend_share(ctx, instance_id, pool, size, increase, spec)
+        else:
+            self.share_rpc.resize_share(ctx, host, instance_id, size)
 
     def revert(self, ctx: RequestContext, share_id: str, snapshot_id: Any) -> None:
         snapshot_id = validation.uuid_like(snapshot_id, "snapshot_id")
