@@ -86,3 +86,24 @@ def test_extend_is_checked_against_the_pool(mc: Any) -> None:
     mc.shares.extend(share, 9)  # 1 more GiB fits
     servers.wait_until(lambda: mc.shares.get(share.id).size == 9, what="extended")
     assert mc.shares.get(share.id).status == "available"
+
+
+def test_filter_and_goodness_functions_from_backend_config(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    backends = {
+        "small_only": servers.dummy_backend(
+            "p:1000", dummy_capabilities="tier:x", filter_function="share.size <= 5",
+            goodness_function="100"),
+        "any_size": servers.dummy_backend("p:1000", dummy_capabilities="tier:x",
+                                          goodness_function="10"),
+    }
+    with servers.all_in_one(tmp_path_factory.mktemp("functions"), backends) as (url, _):
+        servers.wait_for_pools(url, 2)
+        client = servers.manila(url, "2.45")
+        client.share_types.create("x", spec_driver_handles_share_servers=False,
+                                  extra_specs={"tier": "x"})
+        # equal capacity: goodness decides small shares; the filter keeps big ones off
+        assert _backend(client, "x", size=2) == "small_only"
+        assert _backend(client, "x", size=8) == "any_size"
+        pools = {p.name: p.capabilities for p in client.pools.list(detailed=True)}
+        assert pools["testhost@small_only#p"]["filter_function"] == "share.size <= 5"

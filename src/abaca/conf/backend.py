@@ -25,4 +25,11 @@ OPTS = [
                     "[DEFAULT] storage_availability_zone."),
     cfg.IntOpt("reserved_share_percentage", default=0, min=0, max=100,
                help="Percentage of each pool kept free of new shares."),
+    cfg.StrOpt("filter_function", max_length=1000,
+               help="An expression a pool must make true to take a share (DriverFilter), "
+                    "e.g. 'share.size <= 100'. Variables: share.*, host.*/stats.*, "
+                    "capabilities.*, extra.*; evaluated safely, never by eval()."),
+    cfg.StrOpt("goodness_function", max_length=1000,
+               help="An expression from 0 to 100 rating a pool for a share "
+                    "(GoodnessWeigher), e.g. '100 - capabilities.free_capacity_gb / 10'."),
 ]

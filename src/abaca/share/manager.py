@@ -77,10 +77,14 @@ class ShareManager(Manager):
     def report_driver_status(self, ctxt: RequestContext) -> None:
         stats = self.driver.get_stats()
         pools = stats.pool_capabilities()
-        reserved = self.backend.config.options.reserved_share_percentage
+        opts = self.backend.config.options
+        reserved = opts.reserved_share_percentage
         for pool in pools:
             pool["availability_zone"] = self.backend.config.availability_zone
             pool["reserved_percentage"] = max(pool.get("reserved_percentage", 0), reserved)
+            for key in ("filter_function", "goodness_function"):
+                if opts[key]:
+                    pool[key] = opts[key]
         self.scheduler_rpc.update_service_capabilities(ctxt, self.host, pools)
 
     # RPC endpoints -------------------------------------------------------------------
