@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,34 +13,11 @@ from pathlib import Path
 import pytest
 
 from abaca.share.protocols.ganesha import GaneshaServer
+from tests.fixtures.procs import free_port, pids_running_from
 
 # How a refused client shows up in libnfs: the mount (PUTROOTFH + LOOKUP of the pseudo
 # path) fails with NOENT, because Ganesha hides exports a client may not reach.
 REFUSED = ("NFS4ERR_NOENT", "NFS4ERR_ACCESS", "NFS4ERR_PERM")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def pids_running_from(workdir: Path) -> set[int]:
-    """PIDs whose command line names ``workdir``: only processes of this test's server."""
-    found = set()
-    marker = str(workdir).encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker in cmdline and state != "Z":
-            found.add(int(entry))
-    return found
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -15,35 +14,12 @@ from pathlib import Path
 import pytest
 
 from abaca.share.protocols.samba import SambaServer
+from tests.fixtures.procs import free_port, pids_running_from
 
 # smbclient prints NT status codes; these are the ones a refused client gets.
 REFUSED = ("NT_STATUS_ACCESS_DENIED", "NT_STATUS_LOGON_FAILURE", "NT_STATUS_BAD_NETWORK_NAME",
            "NT_STATUS_NETWORK_ACCESS_DENIED")
 WRITE_REFUSED = ("NT_STATUS_ACCESS_DENIED", "NT_STATUS_MEDIA_WRITE_PROTECTED")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def pids_running_from(workdir: Path) -> set[int]:
-    """PIDs whose command line names ``workdir`` (smbd, its children, samba-dcerpcd)."""
-    found = set()
-    marker = str(workdir).encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker in cmdline and state != "Z":
-            found.add(int(entry))
-    return found
 
 
 def wait_gone(workdir: Path, timeout: float = 10) -> set[int]:
