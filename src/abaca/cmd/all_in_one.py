@@ -7,7 +7,6 @@ API on a threaded WSGI server.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -15,7 +14,13 @@ from typing import Any
 
 from cheroot import wsgi
 
-from abaca.cmd.common import fail, prepare, scheduler_service, share_services
+from abaca.cmd.common import (
+    fail,
+    prepare,
+    run_until_signalled,
+    scheduler_service,
+    share_services,
+)
 from abaca.common.errors import ConfigError
 from abaca.common.service import Service
 from abaca.db import migrate
@@ -50,32 +55,21 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     server = wsgi.Server((conf.api.listen, conf.api.port), create_app(conf, db, transport),
                          numthreads=conf.api.threads, server_name="abaca")
-    stop = threading.Event()
+    api_thread: list[threading.Thread] = []
 
-    def _signal(signum: int, _frame: Any) -> None:
-        LOG.info("signal %d: stopping", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _signal)
-    signal.signal(signal.SIGINT, _signal)
-    started: list[Service] = []
-    api_thread = None
-    try:
-        for svc in services:
-            svc.start()
-            started.append(svc)
+    def serve_api() -> None:
         server.prepare()
-        api_thread = threading.Thread(target=server.serve, name="api", daemon=True)
-        api_thread.start()
+        api_thread.append(threading.Thread(target=server.serve, name="api", daemon=True))
+        api_thread[0].start()
         LOG.info("abaca all-in-one serving http://%s:%d/ with %d backends", conf.api.listen,
                  conf.api.port, len(services) - 1)
-        stop.wait()
-    finally:
-        if api_thread is not None:
+
+    def stop_api() -> None:
+        if api_thread:
             server.stop()
-        for svc in reversed(started):
-            svc.stop()
-        for svc in reversed(started):
-            svc.wait()
+
+    try:
+        run_until_signalled(services, after_start=serve_api, on_stop=stop_api)
+    finally:
         transport.cleanup()
         db.dispose()

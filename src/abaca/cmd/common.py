@@ -81,8 +81,10 @@ def share_services(conf: Any, db: Database,
 
 
 def run_until_signalled(services: list[Service],
+                        after_start: Callable[[], None] | None = None,
                         on_stop: Callable[[], None] | None = None) -> None:
-    """Start services, block until SIGTERM/SIGINT, then stop them gracefully."""
+    """Start services (then ``after_start``), block until SIGTERM/SIGINT, then stop:
+    ``on_stop`` first, then the services in reverse order, each finishing its work."""
     stop = threading.Event()
 
     def _signal(signum: int, _frame: Any) -> None:
@@ -96,6 +98,8 @@ def run_until_signalled(services: list[Service],
         for svc in services:
             svc.start()
             started.append(svc)
+        if after_start is not None:
+            after_start()
         stop.wait()
     finally:
         if on_stop is not None:

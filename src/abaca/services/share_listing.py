@@ -69,7 +69,7 @@ class Page:
     count: int | None
 
 
-def _dict_param(value: str, name: str) -> dict[str, str]:
+def dict_param(value: str, name: str) -> dict[str, str]:
     """Clients send dict filters as JSON or as a Python literal (manilaclient)."""
     try:
         parsed = json.loads(value)
@@ -125,12 +125,12 @@ def list_shares(session: Session, ctx: RequestContext, params: dict[str, str], *
             if params.get(key):
                 conds.append(column.ilike(f"%{params[key]}%"))
     if "metadata" in params:
-        for key, value in _dict_param(params["metadata"], "metadata").items():
+        for key, value in dict_param(params["metadata"], "metadata").items():
             conds.append(select(ShareMetadata.id).where(
                 ShareMetadata.share_id == Share.id, ShareMetadata.key == key,
                 ShareMetadata.value == value, ShareMetadata.deleted == "").exists())
     if "extra_specs" in params:
-        for key, value in _dict_param(params["extra_specs"], "extra_specs").items():
+        for key, value in dict_param(params["extra_specs"], "extra_specs").items():
             conds.append(select(ShareTypeExtraSpec.id).where(
                 ShareTypeExtraSpec.share_type_id == Share.share_type_id,
                 ShareTypeExtraSpec.key == key, ShareTypeExtraSpec.value == value,

@@ -8,7 +8,7 @@ from abaca.api import microversion
 from abaca.api.common import Deps, ctx, query_params, read_json, send, version
 from abaca.api.views import access as views
 from abaca.common.errors import Invalid
-from abaca.services.share_listing import _dict_param
+from abaca.services.share_listing import dict_param
 
 
 class AccessRules:
@@ -20,7 +20,7 @@ class AccessRules:
         params = query_params(req)
         if not params.get("share_id"):
             raise Invalid("share_id is required to list access rules.")
-        metadata = _dict_param(params["metadata"], "metadata") if "metadata" in params \
+        metadata = dict_param(params["metadata"], "metadata") if "metadata" in params \
             else None
         rules = self.deps.access.list_for_share(ctx(req), params["share_id"], metadata)
         send(resp, {"access_list": [views.rule(req, r, with_share=False) for r in rules]})

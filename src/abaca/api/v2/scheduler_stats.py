@@ -10,7 +10,7 @@ import oslo_messaging
 from abaca.api.common import Deps, at_least, ctx, query_params, send
 from abaca.common.errors import Forbidden, Invalid, ServiceUnavailable
 from abaca.services import share_types
-from abaca.services.share_listing import _dict_param
+from abaca.services.share_listing import dict_param
 
 
 class Pools:
@@ -26,7 +26,7 @@ class Pools:
                                    if k in params}
         caps: dict[str, str] = {}
         if "capabilities" in params:
-            caps.update(_dict_param(params["capabilities"], "capabilities"))
+            caps.update(dict_param(params["capabilities"], "capabilities"))
         if "share_type" in params and at_least(req, "2.23"):
             with self.deps.db.read() as session:
                 st = share_types.find(session, params["share_type"])

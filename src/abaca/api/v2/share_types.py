@@ -19,6 +19,7 @@ from abaca.api.common import (
 from abaca.api.views.share_types import share_type as view
 from abaca.common.errors import Forbidden, Invalid, NotFound
 from abaca.services import share_types, validation
+from abaca.services.share_listing import dict_param
 
 
 def _require_admin(req: falcon.Request) -> None:
@@ -41,9 +42,7 @@ class Types:
                                            project_id=ctx(req).project_id,
                                            is_admin=ctx(req).is_admin)
             if at_least(req, "2.43") and "extra_specs" in params:
-                from abaca.services.share_listing import _dict_param
-
-                wanted = _dict_param(params["extra_specs"], "extra_specs")
+                wanted = dict_param(params["extra_specs"], "extra_specs")
                 found = [t for t in found
                          if all(t.specs().get(k) == val for k, val in wanted.items())]
             default = share_types.default(session, self.deps.conf)

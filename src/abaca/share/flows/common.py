@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from abaca.db.models import ShareInstance
@@ -9,6 +10,8 @@ from abaca.share.driver_api import ShareRequest, ShareResult
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+LOG = logging.getLogger(__name__)
 
 
 def share_request(conf: Any, inst: ShareInstance) -> ShareRequest:
@@ -40,3 +43,20 @@ def fail_share(mgr: Any, ctxt: Any, instance_id: str, status: str, action: Any,
         messages_repo.create(session, project_id=inst.share.project_id, resource_type="SHARE",
                              resource_id=inst.share_id, action=action, detail=detail,
                              request_id=ctxt.request_id)
+
+
+def instance_in(session: Session, instance_id: str, *statuses: str) -> ShareInstance | None:
+    """The instance if it still exists and is in one of ``statuses``; otherwise None (a
+    message arrived late, or twice): the flow then has nothing to do."""
+    from abaca.common.errors import NotFound
+    from abaca.db.repositories import shares as shares_repo
+
+    try:
+        inst = shares_repo.get_instance(session, instance_id)
+    except NotFound:
+        return None
+    if inst.status not in statuses:
+        LOG.warning("instance %s is %s, not %s: nothing to do", instance_id, inst.status,
+                    " or ".join(statuses))
+        return None
+    return inst

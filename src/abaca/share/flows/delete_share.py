@@ -6,14 +6,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from abaca.common.context import RequestContext
-from abaca.common.errors import NotFound
 from abaca.common.messages import Action, Detail
 from abaca.common.states import ShareStatus
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.share.driver_api import SnapshotSupport
-from abaca.share.flows.common import share_request
+from abaca.share.flows.common import instance_in, share_request
 from abaca.share.flows.snapshots import snapshot_request
 
 if TYPE_CHECKING:
@@ -24,12 +23,8 @@ LOG = logging.getLogger(__name__)
 
 def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str) -> None:
     with mgr.db.read() as session:
-        try:
-            inst = shares_repo.get_instance(session, instance_id)
-        except NotFound:
-            return
-        if inst.status != ShareStatus.DELETING:
-            LOG.warning("instance %s is %s, not deleting it", instance_id, inst.status)
+        inst = instance_in(session, instance_id, ShareStatus.DELETING)
+        if inst is None:
             return
         request = share_request(mgr.conf, inst)
         project_id, share_id = inst.share.project_id, inst.share_id

@@ -12,7 +12,7 @@ from abaca.common.states import ShareStatus
 from abaca.db.models import utcnow
 from abaca.db.repositories import shares as shares_repo
 from abaca.share.driver_api import ManageSupport
-from abaca.share.flows.common import fail_share, save_exports, share_request
+from abaca.share.flows.common import fail_share, instance_in, save_exports, share_request
 
 if TYPE_CHECKING:
     from abaca.share.manager import ShareManager
@@ -24,11 +24,8 @@ S = ShareStatus
 def manage(mgr: ShareManager, ctxt: RequestContext, instance_id: str, export_path: str,
            driver_options: dict[str, Any]) -> None:
     with mgr.db.read() as session:
-        try:
-            inst = shares_repo.get_instance(session, instance_id)
-        except NotFound:
-            return
-        if inst.status != S.MANAGE_STARTING:
+        inst = instance_in(session, instance_id, S.MANAGE_STARTING)
+        if inst is None:
             return
         request = share_request(mgr.conf, inst)
     try:
@@ -50,11 +47,8 @@ def manage(mgr: ShareManager, ctxt: RequestContext, instance_id: str, export_pat
 
 def unmanage(mgr: ShareManager, ctxt: RequestContext, instance_id: str) -> None:
     with mgr.db.read() as session:
-        try:
-            inst = shares_repo.get_instance(session, instance_id)
-        except NotFound:
-            return
-        if inst.status != S.UNMANAGE_STARTING:
+        inst = instance_in(session, instance_id, S.UNMANAGE_STARTING)
+        if inst is None:
             return
         request = share_request(mgr.conf, inst)
     try:

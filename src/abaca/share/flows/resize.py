@@ -11,7 +11,7 @@ from abaca.common.messages import Action, Detail
 from abaca.common.states import ShareStatus
 from abaca.db.repositories import shares as shares_repo
 from abaca.share.driver_api import ResizeSupport, ShrinkWouldLoseData
-from abaca.share.flows.common import fail_share, share_request
+from abaca.share.flows.common import fail_share, instance_in, share_request
 
 if TYPE_CHECKING:
     from abaca.share.manager import ShareManager
@@ -22,12 +22,8 @@ S = ShareStatus
 
 def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str, new_size: int) -> None:
     with mgr.db.read() as session:
-        try:
-            inst = shares_repo.get_instance(session, instance_id)
-        except NotFound:
-            return
-        if inst.status not in (S.EXTENDING, S.SHRINKING):
-            LOG.warning("instance %s is %s; not resizing", instance_id, inst.status)
+        inst = instance_in(session, instance_id, S.EXTENDING, S.SHRINKING)
+        if inst is None:
             return
         growing = inst.status == S.EXTENDING
         request = share_request(mgr.conf, inst)

@@ -14,7 +14,7 @@ from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.share.driver_api import SnapshotSupport
 from abaca.share.flows.access import payload
-from abaca.share.flows.common import fail_share, share_request
+from abaca.share.flows.common import fail_share, instance_in, share_request
 from abaca.share.flows.snapshots import snapshot_request
 
 if TYPE_CHECKING:
@@ -25,12 +25,12 @@ LOG = logging.getLogger(__name__)
 
 def run(mgr: ShareManager, ctxt: RequestContext, instance_id: str, snapshot_id: str) -> None:
     with mgr.db.read() as session:
+        inst = instance_in(session, instance_id, ShareStatus.REVERTING)
         try:
-            inst = shares_repo.get_instance(session, instance_id)
             snap = snapshots_repo.get(session, snapshot_id)
         except NotFound:
             return
-        if inst.status != ShareStatus.REVERTING:
+        if inst is None:
             return
         request = share_request(mgr.conf, inst)
         snap_request = snapshot_request(mgr, session, snap)

@@ -12,7 +12,7 @@ from abaca.common.states import SnapshotStatus
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
-from abaca.share.driver_api import SnapshotRequest, SnapshotSupport
+from abaca.share.driver_api import ManageSupport, SnapshotRequest, SnapshotSupport
 from abaca.share.flows.common import share_request
 
 if TYPE_CHECKING:
@@ -104,12 +104,9 @@ def manage(mgr: ShareManager, ctxt: RequestContext, snapshot_id: str,
     if request is None:
         return
     try:
-        driver = mgr.driver
-        from abaca.share.driver_api import ManageSupport
-
-        if not isinstance(driver, ManageSupport):
+        if not isinstance(mgr.driver, ManageSupport):
             raise NotFound("This backend cannot manage snapshots.")
-        result = driver.manage_existing_snapshot(request, driver_options)
+        result = mgr.driver.manage_existing_snapshot(request, driver_options)
     except Exception:
         LOG.exception("snapshot %s: manage failed", snapshot_id)
         _fail(mgr, ctxt, snapshot_id, N.MANAGE_ERROR, Action.MANAGE)
@@ -127,8 +124,6 @@ def unmanage(mgr: ShareManager, ctxt: RequestContext, snapshot_id: str) -> None:
     if request is None:
         return
     try:
-        from abaca.share.driver_api import ManageSupport
-
         if not isinstance(mgr.driver, ManageSupport):
             raise NotFound("This backend cannot unmanage snapshots.")
         mgr.driver.unmanage_snapshot(request)
