@@ -20,7 +20,7 @@ from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.share.driver_api import SnapshotSupport
-from abaca.share.flows.common import save_exports, share_request
+from abaca.share.flows.common import instance_in, save_exports, share_request
 from abaca.share.flows.snapshots import snapshot_request
 
 if TYPE_CHECKING:
@@ -44,12 +44,8 @@ def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
             return
         remaining.pop(0)
         with mgr.db.write() as session:
-            try:
-                inst = shares_repo.get_instance(session, spec.instance_id)
-            except NotFound:
-                return
-            if inst.status not in CREATING:
-                LOG.warning("share %s is %s, not creating it", spec.share_id, inst.status)
+            inst = instance_in(session, spec.instance_id, *CREATING)
+            if inst is None:
                 return
             inst.host = cand.host
             inst.availability_zone = mgr.backend.config.availability_zone
@@ -74,11 +70,8 @@ def run(mgr: ShareManager, ctxt: RequestContext, spec: RequestSpec,
         LOG.info("share %s available on %s", spec.share_id, cand.host)
         return
     with mgr.db.write() as session:
-        try:
-            inst = shares_repo.get_instance(session, spec.instance_id)
-        except NotFound:
-            return
-        if inst.status not in CREATING:
+        inst = instance_in(session, spec.instance_id, *CREATING)
+        if inst is None:
             return
         shares_repo.set_status(inst, ShareStatus.ERROR)
         messages_repo.create(session, project_id=spec.project_id, resource_type="SHARE",
