@@ -32,6 +32,8 @@ def set_status(inst: ShareInstance, status: str) -> None:
     ShareStatus.check(inst.status, status)
     inst.status = status
     inst.share.updated_at = utcnow()  # the share's status is its instance's
+    if status == ShareStatus.AVAILABLE:
+        inst.progress = "100%"  # (2.54) whichever flow made it available
 
 
 def replace_export_locations(session: Session, inst: ShareInstance,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from abaca.common.errors import NotFound
 from abaca.common.states import SnapshotStatus
-from abaca.db.models import ShareSnapshot
+from abaca.db.models import ShareSnapshot, ShareSnapshotAccessRule
 
 
 def get(session: Session, snapshot_id: str) -> ShareSnapshot:
@@ -27,3 +27,11 @@ def of_share(session: Session, share_id: str) -> list[ShareSnapshot]:
 def set_status(snap: ShareSnapshot, status: str) -> None:
     SnapshotStatus.check(snap.status, status)
     snap.status = status
+
+
+def access_rules(session: Session, snapshot_id: str) -> list[ShareSnapshotAccessRule]:
+    """A mountable snapshot's access rules, oldest first."""
+    return list(session.scalars(select(ShareSnapshotAccessRule).where(
+        ShareSnapshotAccessRule.snapshot_id == snapshot_id,
+        ShareSnapshotAccessRule.deleted == "").order_by(
+        ShareSnapshotAccessRule.created_at, ShareSnapshotAccessRule.id)))

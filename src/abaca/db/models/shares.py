@@ -1,13 +1,8 @@
-"""Database tables as typed SQLAlchemy 2 models.
-
-Rows are soft-deleted: ``deleted`` is empty while a row lives and holds the row's id
-afterwards, so unique constraints that include it ignore deleted rows.
-"""
+"""Shares, their instances, types, metadata, export locations, access rules and snapshots."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -15,58 +10,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime, onupdate=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    deleted: Mapped[str] = mapped_column(String(36), default="", index=True)
-
-    def soft_delete(self) -> None:
-        self.deleted = str(getattr(self, "id", "1"))
-        self.deleted_at = utcnow()
-
-
-class AvailabilityZone(Timestamps, Base):
-    __tablename__ = "availability_zones"
-    __table_args__ = (UniqueConstraint("name", "deleted"),)
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    name: Mapped[str] = mapped_column(String(255))
-
-
-class Service(Timestamps, Base):
-    __tablename__ = "services"
-    __table_args__ = (UniqueConstraint("host", "binary", "deleted"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    host: Mapped[str] = mapped_column(String(255))
-    binary: Mapped[str] = mapped_column(String(255))
-    topic: Mapped[str] = mapped_column(String(255))
-    report_count: Mapped[int] = mapped_column(Integer, default=0)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    disabled_reason: Mapped[str | None] = mapped_column(String(255))
-    availability_zone_id: Mapped[str | None] = mapped_column(
-        ForeignKey("availability_zones.id"))
-    availability_zone: Mapped[AvailabilityZone | None] = relationship(lazy="joined")
+from abaca.db.models.base import Base, Timestamps, new_uuid
 
 
 class ShareType(Timestamps, Base):
@@ -119,7 +67,11 @@ class Share(Timestamps, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     snapshot_id: Mapped[str | None] = mapped_column(String(36))
     share_network_id: Mapped[str | None] = mapped_column(String(36))
+    share_group_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    source_share_group_snapshot_member_id: Mapped[str | None] = mapped_column(String(36))
     task_state: Mapped[str | None] = mapped_column(String(64))
+    # The share type's replication_type (writable, readable, dr) when it was created.
+    replication_type: Mapped[str | None] = mapped_column(String(255))
 
     share_type: Mapped[ShareType | None] = relationship(lazy="joined")
     instances: Mapped[list[ShareInstance]] = relationship(
@@ -132,8 +84,16 @@ class Share(Timestamps, Base):
 
     @property
     def instance(self) -> ShareInstance:
-        """The active instance, whose status and host are the share's."""
+        """The active instance, whose status and host are the share's (with replicas:
+        the active replica)."""
+        for inst in self.instances:
+            if inst.replica_state in (None, "active"):
+                return inst
         return self.instances[0]
+
+    @property
+    def has_replicas(self) -> bool:
+        return len(self.instances) > 1
 
     def metadata_dict(self) -> dict[str, str]:
         return {m.key: m.value for m in self.metadata_items}
@@ -151,6 +111,11 @@ class ShareInstance(Timestamps, Base):
     share_server_id: Mapped[str | None] = mapped_column(String(36))
     launched_at: Mapped[datetime | None] = mapped_column(DateTime)
     terminated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "0%" while a clone is made, "100%" once available (shown from 2.54).
+    progress: Mapped[str | None] = mapped_column(String(32))
+    # Replication (2.11): "active", "in_sync", "out_of_sync" or "error" for the
+    # instances of a replicated share; None for a share without a replication type.
+    replica_state: Mapped[str | None] = mapped_column(String(255))
 
     share: Mapped[Share] = relationship(lazy="joined")
     export_locations: Mapped[list[ExportLocation]] = relationship(
@@ -179,48 +144,6 @@ class ShareMetadata(Timestamps, Base):
     share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
     key: Mapped[str] = mapped_column(String(255))
     value: Mapped[str] = mapped_column(String(1023))
-
-
-class Message(Timestamps, Base):
-    """A user message: why an asynchronous request failed, in words a tenant can act on."""
-
-    __tablename__ = "messages"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    project_id: Mapped[str] = mapped_column(String(255), index=True)
-    request_id: Mapped[str | None] = mapped_column(String(255))
-    resource_type: Mapped[str] = mapped_column(String(255))
-    resource_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    action_id: Mapped[str] = mapped_column(String(10))
-    detail_id: Mapped[str] = mapped_column(String(10))
-    message_level: Mapped[str] = mapped_column(String(255))
-    extra: Mapped[str | None] = mapped_column(Text)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-class Quota(Timestamps, Base):
-    """A per-project (optionally per-user or per-share-type) limit overriding the default."""
-
-    __tablename__ = "quotas"
-    __table_args__ = (
-        UniqueConstraint("project_id", "user_id", "share_type_id", "resource", "deleted"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project_id: Mapped[str] = mapped_column(String(255), index=True)
-    user_id: Mapped[str | None] = mapped_column(String(255))
-    share_type_id: Mapped[str | None] = mapped_column(String(36))
-    resource: Mapped[str] = mapped_column(String(255))
-    hard_limit: Mapped[int] = mapped_column(Integer)
-
-
-class QuotaClass(Timestamps, Base):
-    __tablename__ = "quota_classes"
-    __table_args__ = (UniqueConstraint("class_name", "resource", "deleted"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    class_name: Mapped[str] = mapped_column(String(255), index=True)
-    resource: Mapped[str] = mapped_column(String(255))
-    hard_limit: Mapped[int] = mapped_column(Integer)
 
 
 class ShareAccessRule(Timestamps, Base):
@@ -275,16 +198,34 @@ class ShareSnapshot(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     progress: Mapped[str | None] = mapped_column(String(8))
     provider_location: Mapped[str | None] = mapped_column(String(255))
+    export_locations: Mapped[list[ShareSnapshotExportLocation]] = relationship(
+        lazy="selectin", viewonly=True,
+        primaryjoin="and_(ShareSnapshot.id == ShareSnapshotExportLocation.snapshot_id, "
+                    "ShareSnapshotExportLocation.deleted == '')")
 
 
-class QuotaUsage(Timestamps, Base):
-    """One row per (project, resource): locked while a request checks and consumes the
-    project's quota, so concurrent requests on PostgreSQL or MariaDB cannot overshoot."""
+class ShareSnapshotExportLocation(Timestamps, Base):
+    """Where a mountable snapshot (2.32) is exported, read-only."""
 
-    __tablename__ = "quota_usages"
-    __table_args__ = (UniqueConstraint("project_id", "resource", "deleted"),)
+    __tablename__ = "share_snapshot_export_locations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project_id: Mapped[str] = mapped_column(String(255), index=True)
-    resource: Mapped[str] = mapped_column(String(255))
-    in_use: Mapped[int] = mapped_column(Integer, default=0)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("share_snapshots.id"), index=True)
+    path: Mapped[str] = mapped_column(String(2000))
+    is_admin_only: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ShareSnapshotAccessRule(Timestamps, Base):
+    """Who may mount a snapshot (always read-only); ``state`` as a share's rules."""
+
+    __tablename__ = "share_snapshot_access_rules"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("share_snapshots.id"), index=True)
+    access_type: Mapped[str] = mapped_column(String(32))
+    access_to: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+
+
+
+# Share groups --------------------------------------------------------------------------
