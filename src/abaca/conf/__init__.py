@@ -15,10 +15,21 @@ from oslo_config import cfg
 
 from abaca import __version__
 from abaca.common.errors import ConfigError
-from abaca.conf import api, backend, database, default, logging, quota, scheduler
+from abaca.conf import (
+    api,
+    auth,
+    backend,
+    database,
+    default,
+    logging,
+    quota,
+    reconciler,
+    scheduler,
+)
 
-_GROUP_MODULES = (default, logging, api, database, scheduler, quota)
-RESERVED_GROUPS = {"DEFAULT", "api", "database", "scheduler", "quota"}
+_GROUP_MODULES = (default, logging, api, database, scheduler, quota, auth, reconciler)
+RESERVED_GROUPS = {"DEFAULT", "api", "database", "scheduler", "quota", "reconciler",
+                   auth.AUTHTOKEN_GROUP, auth.POLICY_GROUP}
 
 
 def _messaging_keys() -> dict[str, set[str]]:
@@ -101,6 +112,13 @@ def register_backends(conf: cfg.ConfigOpts) -> None:
 
         driver_cls = storage_driver_class(driver_name, group=name)
         conf.register_opts(driver_cls.options(), group=name)
+        # The helpers' own options (standalone_*, netns_*), in the same group.
+        from abaca.share.backend import compute_helper_class, network_helper_class
+
+        conf.register_opts(compute_helper_class(group.compute_helper, group=name).options(),
+                           group=name)
+        conf.register_opts(network_helper_class(group.network_helper, group=name).options(),
+                           group=name)
 
 
 def _config_sections(conf: cfg.ConfigOpts) -> dict[str, dict[str, str]]:
@@ -143,8 +161,10 @@ def _check_values(conf: cfg.ConfigOpts) -> None:
 def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
     """Refuse unknown groups and keys: a typo must not become a silent default."""
     backends = set(conf.enabled_share_backends)
+    sections = _config_sections(conf)
+    auth.register_auth_plugin(conf, sections)
     messaging = _messaging_keys()
-    for section, keys in _config_sections(conf).items():
+    for section, keys in sections.items():
         if section in messaging and section != "DEFAULT":
             unknown = [k for k in keys if k.replace("-", "_") not in messaging[section]]
             if unknown:
@@ -165,6 +185,8 @@ def check(conf: cfg.ConfigOpts, *, with_backends: bool) -> None:
             if not _is_option(group, key) and not _is_option(group, key.replace("-", "_")):
                 raise ConfigError(f"{path}: unknown option '{key}' in group [{section}]")
     _check_values(conf)
+    auth.check_keystone(conf)
+    auth.check_policy(conf)
     if conf.database.connection is None:
         os.makedirs(conf.state_path, exist_ok=True)
     if not conf.enabled_share_protocols:

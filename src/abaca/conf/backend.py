@@ -17,6 +17,14 @@ OPTS = [
                help="Short name of the compute helper that supplies share servers."),
     cfg.StrOpt("network_helper", default="noop",
                help="Short name of the network helper that allocates share server addresses."),
+    cfg.BoolOpt("automatic_share_server_cleanup", default=True,
+                help="Delete a share server of this backend automatically once it has "
+                     "had no share for unused_share_server_cleanup_interval minutes "
+                     "(DHSS=True)."),
+    cfg.IntOpt("unused_share_server_cleanup_interval", default=10, min=0, max=720,
+               help="Minutes a share server stays without shares before the automatic "
+                    "cleanup deletes it; checked every periodic_interval. 0: at the "
+                    "next check."),
     cfg.StrOpt("share_backend_name",
                help="Value matched by the share_backend_name extra spec; defaults to the "
                     "group name."),
@@ -25,6 +33,12 @@ OPTS = [
                     "[DEFAULT] storage_availability_zone."),
     cfg.IntOpt("reserved_share_percentage", default=0, min=0, max=100,
                help="Percentage of each pool kept free of new shares."),
+    cfg.IntOpt("reserved_share_from_snapshot_percentage", default=0, min=0, max=100,
+               help="Percentage of each pool kept free of shares created from snapshots "
+                    "(usually lower than reserved_share_percentage, so that clones can "
+                    "still be made when new shares no longer fit)."),
+    cfg.IntOpt("reserved_share_extend_percentage", default=0, min=0, max=100,
+               help="Percentage of each pool kept free of share extensions."),
     cfg.StrOpt("filter_function", max_length=1000,
                help="An expression a pool must make true to take a share (DriverFilter), "
                     "e.g. 'share.size <= 100'. Variables: share.*, host.*/stats.*, "

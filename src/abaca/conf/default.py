@@ -9,9 +9,12 @@ OPTS = [
                help="Name of this node; share services register as host@backend."),
     cfg.StrOpt("state_path", default="/var/lib/abaca",
                help="Directory where the service keeps its files (database, exports)."),
-    cfg.StrOpt("auth_strategy", default="noauth", choices=["noauth", "noauthv2"],
-               help="How API requests are authenticated. noauth takes a token 'user:project' "
-                    "and treats every caller as an administrator: for development only."),
+    cfg.StrOpt("auth_strategy", default="noauth", choices=["keystone", "noauth", "noauthv2"],
+               help="How API requests are authenticated. keystone: keystonemiddleware's "
+                    "auth_token validates tokens against Keystone ([keystone_authtoken]) and "
+                    "oslo.policy decides with the token's roles. noauth takes a token "
+                    "'user:project' and treats every caller as an administrator (noauthv2: "
+                    "the same, with 2.60's URLs without project id): for development only."),
     cfg.ListOpt("enabled_share_backends", default=[],
                 help="Names of the config groups that define the share backends to run."),
     cfg.ListOpt("enabled_share_protocols", default=["NFS", "CIFS"],
@@ -19,6 +22,9 @@ OPTS = [
     cfg.StrOpt("default_share_type", default="default",
                help="Share type used when a request names none. It is created "
                     "(driver_handles_share_servers=False) by 'abaca-manage db sync' if missing."),
+    cfg.StrOpt("default_share_group_type",
+               help="Share group type used when a share group request names none (by "
+                    "name); without it such a request is refused."),
     cfg.StrOpt("storage_availability_zone", default="nova",
                help="Availability zone of backends that do not set backend_availability_zone."),
     cfg.IntOpt("service_down_time", default=60, min=1,
@@ -27,6 +33,9 @@ OPTS = [
                help="Seconds between a service's heartbeats."),
     cfg.IntOpt("periodic_interval", default=60, min=1,
                help="Seconds between runs of periodic tasks (capability reports, ...)."),
+    cfg.IntOpt("replica_state_update_interval", default=300, min=1,
+               help="Seconds between the share services' checks of their share replicas' "
+                    "replica_state (the driver brings them up to date and reports)."),
     cfg.IntOpt("periodic_fuzzy_delay", default=60, min=0,
                help="Largest random delay in seconds before the first periodic run, "
                     "so that services started together do not report together."),

@@ -14,8 +14,18 @@ from oslo_config import cfg
 from stevedore import ExtensionManager
 
 from abaca import conf as confmod
-from abaca.conf import api, backend, database, default, logging, quota, scheduler
-from abaca.share.backend import STORAGE_GROUP
+from abaca.conf import (
+    api,
+    auth,
+    backend,
+    database,
+    default,
+    logging,
+    quota,
+    reconciler,
+    scheduler,
+)
+from abaca.share.backend import COMPUTE_GROUP, NETWORK_GROUP, STORAGE_GROUP
 
 BACKEND_EXAMPLE_GROUP = cfg.OptGroup(
     "backend_example",
@@ -34,10 +44,21 @@ def _driver_opts() -> list[cfg.Opt]:
     return opts
 
 
+def _helper_opts() -> list[cfg.Opt]:
+    """The options of every compute and network helper installed, in name order."""
+    opts: list[cfg.Opt] = []
+    for group in (COMPUTE_GROUP, NETWORK_GROUP):
+        helpers: ExtensionManager[Any] = ExtensionManager(group, invoke_on_load=False)
+        for name in sorted(helpers.names()):
+            opts.extend(helpers[name].plugin.options())
+    return opts
+
+
 def update_defaults() -> None:
     """Apply Abaca's defaults to library options (oslo.messaging's control_exchange and
     transport_url); oslo-config-generator calls it through oslo.config.opts.defaults."""
     confmod.new_conf()
+    auth.authtoken_opts()  # keystonemiddleware's, with Abaca's defaults
 
 
 def list_opts() -> list[tuple[str | cfg.OptGroup | None, Sequence[cfg.Opt]]]:
@@ -47,5 +68,6 @@ def list_opts() -> list[tuple[str | cfg.OptGroup | None, Sequence[cfg.Opt]]]:
         (database.GROUP, database.OPTS),
         (scheduler.GROUP, scheduler.OPTS),
         (quota.GROUP, quota.OPTS),
-        (BACKEND_EXAMPLE_GROUP, backend.OPTS + _driver_opts()),
+        (reconciler.GROUP, reconciler.OPTS),
+        (BACKEND_EXAMPLE_GROUP, backend.OPTS + _driver_opts() + _helper_opts()),
     ]

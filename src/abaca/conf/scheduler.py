@@ -15,6 +15,11 @@ OPTS = [
                 default=["CapacityWeigher", "GoodnessWeigher", "HostAffinityWeigher"],
                 help="Weighers that order the pools that passed (abaca.scheduler.weighers); "
                      "PoolWeigher is available too."),
+    cfg.ListOpt("default_share_group_filters",
+                default=["AvailabilityZoneFilter", "ConsistentSnapshotFilter"],
+                help="Filters a pool must pass to hold a new share group "
+                     "(abaca.scheduler.filters); the pool must also pass default_filters "
+                     "for each of the group's share types."),
     cfg.ListOpt("default_extend_filters", default=["CapacityFilter", "DriverFilter"],
                 help="Filters the pool of a share must pass for the share to be extended "
                      "in place (abaca.scheduler.filters)."),
