@@ -14,7 +14,11 @@ from abaca.common.errors import Invalid, OverLimit
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
 from abaca.services.access import AccessServices
+from abaca.services.security_services import SecurityServiceServices
 from abaca.services.share_actions import ShareActions
+from abaca.services.share_network_subnets import SubnetServices
+from abaca.services.share_networks import ShareNetworkServices
+from abaca.services.share_servers import ShareServerServices
 from abaca.services.shares import ShareServices
 from abaca.services.snapshots import SnapshotServices
 from abaca.share.rpcapi import ShareAPI
@@ -32,6 +36,11 @@ class Deps:
     access: AccessServices
     snapshots: SnapshotServices
     actions: ShareActions
+    # share networks, subnets, security services, share servers
+    share_networks: ShareNetworkServices
+    subnets: SubnetServices
+    security_services: SecurityServiceServices
+    share_servers: ShareServerServices
 
 
 def ctx(req: falcon.Request) -> RequestContext:
@@ -70,6 +79,16 @@ def body_of(req: falcon.Request, deps: Deps, key: str) -> dict[str, Any]:
         raise Invalid(f"Malformed request body: expected an object with key '{key}'.")
     inner: dict[str, Any] = data[key]
     return inner
+
+
+def action_of(req: falcon.Request, deps: Deps) -> tuple[str, Any]:
+    """An action body ``{"<action name>": <arguments>}``: its name and arguments."""
+    data = read_json(req, deps.conf.api.max_request_body_size)
+    if not isinstance(data, dict) or len(data) != 1:
+        raise Invalid("An action body must be an object with exactly one key, the "
+                      "action's name.")
+    ((name, value),) = data.items()
+    return str(name), value
 
 
 def send(resp: falcon.Response, body: Any, status: int = 200) -> None:

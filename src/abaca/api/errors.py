@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import falcon
+import oslo_messaging
+from sqlalchemy import exc as sa_exc
 
 from abaca.common.errors import AbacaError
 
@@ -60,6 +62,19 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
     _answer(resp, code, message)
 
 
+def handle_unavailable(req: falcon.Request, resp: falcon.Response, ex: Exception,
+                       params: dict[str, Any]) -> None:
+    """The message bus or the database cannot be reached (a restart, an outage): 503,
+    so clients retry, rather than a hung request or a 500. What the request wrote
+    before the failure is finished or timed out by the services (share/reconcile/)."""
+    what = "message bus" if isinstance(ex, oslo_messaging.MessagingException) else "database"
+    LOG.warning("%s %s: the %s is unavailable: %s", req.method, req.path, what,
+                str(ex)[:300])
+    resp.set_header("Retry-After", "5")
+    _answer(resp, 503, f"The service is temporarily unavailable: its {what} cannot be "
+                       f"reached. Retry the request later.")
+
+
 def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
                       params: dict[str, Any]) -> None:
     if isinstance(ex, falcon.HTTPError):
@@ -72,5 +87,8 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
 
 def install(app: falcon.App[Any, Any]) -> None:
     app.add_error_handler(Exception, handle_unexpected)
+    for unavailable in (oslo_messaging.MessagingException, sa_exc.OperationalError,
+                        sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_error_handler(unavailable, handle_unavailable)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(AbacaError, handle_abaca_error)

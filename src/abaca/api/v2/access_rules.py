@@ -22,7 +22,8 @@ class AccessRules:
             raise Invalid("share_id is required to list access rules.")
         metadata = dict_param(params["metadata"], "metadata") if "metadata" in params \
             else None
-        rules = self.deps.access.list_for_share(ctx(req), params["share_id"], metadata)
+        rules = self.deps.access.list_for_share(ctx(req), params["share_id"], metadata,
+                                                rule="share_access_rule:index")
         send(resp, {"access_list": [views.rule(req, r, with_share=False) for r in rules]})
 
 

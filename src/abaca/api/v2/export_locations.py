@@ -6,6 +6,7 @@ from typing import Any
 
 import falcon
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import Deps, at_least, ctx, isotime, send, version
 from abaca.common.errors import NotFound
@@ -29,10 +30,17 @@ class ExportLocations:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def _locations(self, req: falcon.Request, share_id: str) -> list[ExportLocation]:
+    def _locations(self, req: falcon.Request, share_id: str,
+                   rule: str = "share_export_location:index") -> list[ExportLocation]:
         microversion.require(version(req), "2.9")
         share = self.deps.shares.get(ctx(req), share_id)
-        return [el for el in share.instance.export_locations
+        policy.authorize_on(ctx(req), rule, share)
+        # From 2.47 a replicated share lists only its active replica's locations (the
+        # others are under /share-replicas/{id}/export-locations); before, every one.
+        instances = ([share.instance] if at_least(req, "2.47") else
+                     [i for i in share.instances if i.status == "available"
+                      or i is share.instance])
+        return [el for inst in instances for el in inst.export_locations
                 if ctx(req).is_admin or not el.is_admin_only]
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, share_id: str) -> None:
@@ -44,7 +52,7 @@ class ExportLocation_(ExportLocations):
     def on_get(  # type: ignore[override]
             self, req: falcon.Request, resp: falcon.Response, share_id: str,
             el_id: str) -> None:
-        for el in self._locations(req, share_id):
+        for el in self._locations(req, share_id, "share_export_location:show"):
             if el.id == el_id:
                 send(resp, {"export_location": view(req, el, detail=True)})
                 return

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import falcon
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import Deps, accepted, body_of, ctx, send, version
 from abaca.api.views import shares as views
-from abaca.services.share_actions import require_admin
 
 
 class ManageShare:
@@ -21,7 +21,7 @@ class ManageShare:
             microversion.require(version(req), "2.0", "2.6")
         else:
             microversion.require(version(req), "2.7")
-        require_admin(ctx(req), "manage shares")
+        policy.authorize(ctx(req), "share:manage")
         share_id = self.deps.actions.manage(ctx(req), body_of(req, self.deps, "share"))
         send(resp, {"share": views.detail(req, self.deps.shares.get(ctx(req), share_id))})
 
@@ -32,6 +32,6 @@ class LegacyUnmanage:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, share_id: str) -> None:
         microversion.require(version(req), "2.0", "2.6")
-        require_admin(ctx(req), "unmanage shares")
+        policy.authorize(ctx(req), "share:unmanage")
         self.deps.actions.unmanage(ctx(req), share_id)
         accepted(resp)

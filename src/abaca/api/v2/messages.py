@@ -8,6 +8,7 @@ from typing import Any
 import falcon
 from sqlalchemy import select
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import Deps, at_least, ctx, isotime, links, query_params, send, version
 from abaca.common.errors import Invalid, NotFound
@@ -48,6 +49,7 @@ class Messages:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         microversion.require(version(req), "2.37")
+        policy.authorize(ctx(req), "message:get_all")
         params = query_params(req)
         query = select(Message).where(Message.deleted == "")
         if not ctx(req).is_admin or "project_id" not in params:
@@ -87,20 +89,22 @@ class MessageItem:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def _find(self, req: falcon.Request, session: Any, message_id: str) -> Message:
+    def _find(self, req: falcon.Request, session: Any, message_id: str,
+              rule: str) -> Message:
         microversion.require(version(req), "2.37")
         msg = session.scalar(select(Message).where(Message.id == message_id,
                                                     Message.deleted == ""))
         if msg is None or not (ctx(req).is_admin or msg.project_id == ctx(req).project_id):
             raise NotFound(f"Message {message_id} could not be found.")
+        policy.authorize(ctx(req), rule, {"project_id": msg.project_id})
         return msg  # type: ignore[no-any-return]
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, message_id: str) -> None:
         with self.deps.db.read() as session:
-            msg = self._find(req, session, message_id)
+            msg = self._find(req, session, message_id, "message:get")
         send(resp, {"message": view(req, msg)})
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, message_id: str) -> None:
         with self.deps.db.write() as session:
-            self._find(req, session, message_id).soft_delete()
+            self._find(req, session, message_id, "message:delete").soft_delete()
         resp.status = 204

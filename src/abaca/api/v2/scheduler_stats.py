@@ -7,8 +7,9 @@ from typing import Any
 import falcon
 import oslo_messaging
 
+from abaca import policy
 from abaca.api.common import Deps, at_least, ctx, query_params, send
-from abaca.common.errors import Forbidden, Invalid, ServiceUnavailable
+from abaca.common.errors import Invalid, ServiceUnavailable
 from abaca.services import share_types
 from abaca.services.share_listing import dict_param
 
@@ -19,8 +20,8 @@ class Pools:
         self.detailed = detailed
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        if not ctx(req).is_admin:
-            raise Forbidden("Only administrators see pools.")
+        policy.authorize(ctx(req), "scheduler_stats:pools:detail" if self.detailed
+                         else "scheduler_stats:pools:index")
         params = query_params(req)
         filters: dict[str, Any] = {k: params[k] for k in ("host", "backend", "pool")
                                    if k in params}

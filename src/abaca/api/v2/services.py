@@ -6,21 +6,21 @@ from typing import Any
 
 import falcon
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import Deps, at_least, ctx, isotime, query_params, read_json, send, version
-from abaca.common.errors import Forbidden, Invalid, NotFound
+from abaca.common.errors import Invalid, NotFound
 from abaca.db.models import Service
 from abaca.db.repositories import services as services_repo
 from abaca.services import validation
 
 
-def _check(req: falcon.Request, legacy: bool) -> None:
+def _check(req: falcon.Request, legacy: bool, rule: str) -> None:
     if legacy:
         microversion.require(version(req), "2.0", "2.6")
     else:
         microversion.require(version(req), "2.7")
-    if not ctx(req).is_admin:
-        raise Forbidden("Only administrators see services.")
+    policy.authorize(ctx(req), rule)
 
 
 class Services:
@@ -41,7 +41,7 @@ class Services:
         }
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        _check(req, self.legacy)
+        _check(req, self.legacy, "service:index")
         params = query_params(req)
         with self.deps.db.read() as session:
             found = [self._view(s) for s in services_repo.list_services(session)]
@@ -57,7 +57,7 @@ class ServiceAction:
         self.legacy = legacy
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, action: str) -> None:
-        _check(req, self.legacy)
+        _check(req, self.legacy, "service:update")
         if action not in ("enable", "disable"):
             raise NotFound("The resource could not be found.")
         data = read_json(req, self.deps.conf.api.max_request_body_size)

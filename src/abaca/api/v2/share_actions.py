@@ -12,11 +12,12 @@ from typing import Any
 
 import falcon
 
-from abaca.api.common import Deps, accepted, at_least, ctx, read_json, send, version
+from abaca import policy
+from abaca.api.common import Deps, accepted, action_of, at_least, ctx, send, version
 from abaca.api.microversion import v
 from abaca.api.views import access as access_views
 from abaca.common.errors import Invalid
-from abaca.services.share_actions import require_admin
+from abaca.services import validation
 
 Handler = Callable[[falcon.Request, falcon.Response, Deps, str, Any], None]
 
@@ -50,7 +51,10 @@ def _args(value: Any) -> dict[str, Any]:
 
 def _extend(req: falcon.Request, resp: falcon.Response, deps: Deps, share_id: str,
             value: Any) -> None:
-    deps.actions.resize(ctx(req), share_id, _args(value).get("new_size"), grow=True)
+    args = _args(value)
+    force = (validation.boolean(args.get("force", False), "force")
+             if at_least(req, "2.64") else False)
+    deps.actions.resize(ctx(req), share_id, args.get("new_size"), grow=True, force=force)
     accepted(resp)
 
 
@@ -88,21 +92,21 @@ def _access_list(req: falcon.Request, resp: falcon.Response, deps: Deps, share_i
 
 def _unmanage(req: falcon.Request, resp: falcon.Response, deps: Deps, share_id: str,
               value: Any) -> None:
-    require_admin(ctx(req), "unmanage shares")
+    policy.authorize(ctx(req), "share:unmanage")
     deps.actions.unmanage(ctx(req), share_id)
     accepted(resp)
 
 
 def _reset_status(req: falcon.Request, resp: falcon.Response, deps: Deps, share_id: str,
                   value: Any) -> None:
-    require_admin(ctx(req), "reset the status of shares")
+    policy.authorize(ctx(req), "share:reset_status")
     deps.actions.reset_status(ctx(req), share_id, _args(value).get("status"))
     accepted(resp)
 
 
 def _force_delete(req: falcon.Request, resp: falcon.Response, deps: Deps, share_id: str,
                   value: Any) -> None:
-    require_admin(ctx(req), "force-delete shares")
+    policy.authorize(ctx(req), "share:force_delete")
     deps.actions.force_delete(ctx(req), share_id)
     accepted(resp)
 
@@ -127,11 +131,7 @@ class ShareAction:
         self.deps = deps
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, share_id: str) -> None:
-        data = read_json(req, self.deps.conf.api.max_request_body_size)
-        if not isinstance(data, dict) or len(data) != 1:
-            raise Invalid("An action body must be an object with exactly one key, the "
-                          "action's name.")
-        ((name, value),) = data.items()
+        name, value = action_of(req, self.deps)
         for known, low, high, handler in _TABLE:
             if known == name and low <= version(req) and (high is None or version(req) <= high):
                 handler(req, resp, self.deps, share_id, value)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import falcon
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import (
     Deps,
     accepted,
+    action_of,
     at_least,
     body_of,
     ctx,
@@ -17,14 +19,13 @@ from abaca.api.common import (
     version,
 )
 from abaca.api.views.share_types import share_type as view
-from abaca.common.errors import Forbidden, Invalid, NotFound
+from abaca.common.errors import Invalid, NotFound
 from abaca.services import share_types, validation
 from abaca.services.share_listing import dict_param
 
 
-def _require_admin(req: falcon.Request) -> None:
-    if not ctx(req).is_admin:
-        raise Forbidden("Only administrators manage share types.")
+def _authorize(req: falcon.Request, rule: str) -> None:
+    policy.authorize(ctx(req), rule)
 
 
 class Types:
@@ -32,26 +33,24 @@ class Types:
         self.deps = deps
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        _authorize(req, "share_type:index")
         params = query_params(req)
-        raw = params.get("is_public", "true")
-        is_public = None if raw.lower() == "all" else validation.boolean(raw, "is_public")
-        if not ctx(req).is_admin and is_public is False:
-            is_public = None
+        is_public = share_types.listed_visibility(params.get("is_public", "true"),
+                                                  ctx(req).is_admin)
         with self.deps.db.read() as session:
             found = share_types.list_types(session, is_public=is_public,
                                            project_id=ctx(req).project_id,
                                            is_admin=ctx(req).is_admin)
             if at_least(req, "2.43") and "extra_specs" in params:
-                wanted = dict_param(params["extra_specs"], "extra_specs")
-                found = [t for t in found
-                         if all(t.specs().get(k) == val for k, val in wanted.items())]
+                found = share_types.with_specs(
+                    found, dict_param(params["extra_specs"], "extra_specs"))
             default = share_types.default(session, self.deps.conf)
         default_id = default.id if default else None
         send(resp, {"share_types": [view(req, t, default_id) for t in found],
                     "volume_types": [view(req, t, default_id) for t in found]})
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        _require_admin(req)
+        _authorize(req, "share_type:create")
         data = read_json(req, self.deps.conf.api.max_request_body_size)
         body = data.get("share_type", data.get("volume_type")) if isinstance(data, dict) \
             else None
@@ -78,6 +77,7 @@ class DefaultType:
         self.deps = deps
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        _authorize(req, "share_type:default")
         with self.deps.db.read() as session:
             st = share_types.default(session, self.deps.conf)
         if st is None:
@@ -90,6 +90,7 @@ class Type:
         self.deps = deps
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
+        _authorize(req, "share_type:show")
         with self.deps.db.read() as session:
             st = share_types.find(session, type_id, ctx(req).project_id, ctx(req).is_admin)
             default = share_types.default(session, self.deps.conf)
@@ -98,7 +99,7 @@ class Type:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
         microversion.require(version(req), "2.50")
-        _require_admin(req)
+        _authorize(req, "share_type:update")
         body = body_of(req, self.deps, "share_type")
         if not {"name", "description", "share_type_access:is_public"} & set(body):
             raise Invalid("Give at least one of name, description and "
@@ -112,7 +113,7 @@ class Type:
         send(resp, {"share_type": view(req, st, default.id if default else None)})
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
-        _require_admin(req)
+        _authorize(req, "share_type:delete")
         with self.deps.db.write() as session:
             share_types.delete(session, share_types.find(session, type_id))
         accepted(resp)
@@ -123,12 +124,13 @@ class ExtraSpecs:
         self.deps = deps
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
+        _authorize(req, "share_types_extra_spec:index")
         with self.deps.db.read() as session:
             st = share_types.find(session, type_id, ctx(req).project_id, ctx(req).is_admin)
         send(resp, {"extra_specs": st.specs()})
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
-        _require_admin(req)
+        _authorize(req, "share_types_extra_spec:create")
         data = read_json(req, self.deps.conf.api.max_request_body_size)
         if not isinstance(data, dict) or not isinstance(data.get("extra_specs"), dict) \
                 or not data["extra_specs"]:
@@ -145,6 +147,7 @@ class ExtraSpec:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, type_id: str,
                key: str) -> None:
+        _authorize(req, "share_types_extra_spec:show")
         with self.deps.db.read() as session:
             specs = share_types.find(session, type_id, ctx(req).project_id,
                                      ctx(req).is_admin).specs()
@@ -154,7 +157,7 @@ class ExtraSpec:
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, type_id: str,
                key: str) -> None:
-        _require_admin(req)
+        _authorize(req, "share_types_extra_spec:update")
         data = read_json(req, self.deps.conf.api.max_request_body_size)
         if not isinstance(data, dict) or list(data) != [key]:
             raise Invalid("Request body and URI mismatch.")
@@ -165,7 +168,48 @@ class ExtraSpec:
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, type_id: str,
                   key: str) -> None:
-        _require_admin(req)
+        _authorize(req, "share_types_extra_spec:delete")
         with self.deps.db.write() as session:
             share_types.delete_spec(session, share_types.find(session, type_id), key)
+        accepted(resp)
+
+
+class TypeAccess:
+    """GET /types/{id}/share_type_access (``os-share-type-access`` before 2.7)."""
+
+    def __init__(self, deps: Deps, *, legacy: bool) -> None:
+        self.deps = deps
+        self.legacy = legacy
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
+        if self.legacy:
+            microversion.require(version(req), "2.0", "2.6")
+        else:
+            microversion.require(version(req), "2.7")
+        with self.deps.db.read() as session:
+            st = share_types.find(session, type_id)
+            policy.authorize(ctx(req), "share_type:list_project_access",
+                             {"project_id": ctx(req).project_id})
+            projects = share_types.access_list(session, st)
+        send(resp, {"share_type_access": [{"share_type_id": st.id, "project_id": p}
+                                          for p in projects]})
+
+
+class TypeAction:
+    """POST /types/{id}/action: addProjectAccess / removeProjectAccess (202)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, type_id: str) -> None:
+        name, value = action_of(req, self.deps)
+        change = {"addProjectAccess": ("add_project_access", share_types.add_access),
+                  "removeProjectAccess": ("remove_project_access",
+                                          share_types.remove_access)}.get(name)
+        if change is None:
+            raise Invalid(f"There is no such action: {name}")
+        rule, apply = change
+        policy.authorize(ctx(req), f"share_type:{rule}", {"project_id": ctx(req).project_id})
+        with self.deps.db.write() as session:
+            apply(session, share_types.find(session, type_id), value)
         accepted(resp)

@@ -31,7 +31,10 @@ class Shares:
         if self.detailed:
             raise falcon.HTTPMethodNotAllowed(["GET"])
         body = body_of(req, self.deps, "share")
-        share = self.deps.shares.create(ctx(req), body, honour_az=at_least(req, "2.1"))
+        share = self.deps.shares.create(ctx(req), body, honour_az=at_least(req, "2.1"),
+                                        with_hints=at_least(req, "2.65"),
+                                        with_group=at_least(req, "2.31"),
+                                        with_only_host=at_least(req, "2.67"))
         send(resp, {"share": views.detail(req, share)})
 
 
@@ -48,5 +51,6 @@ class Share:
         send(resp, {"share": views.detail(req, share)})
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, share_id: str) -> None:
-        self.deps.shares.delete(ctx(req), share_id)
+        self.deps.shares.delete(ctx(req), share_id,
+                                share_group_id=query_params(req).get("share_group_id"))
         accepted(resp)

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import falcon
 
+from abaca import policy
 from abaca.api import microversion
 from abaca.api.common import (
     Deps,
     accepted,
+    action_of,
     at_least,
     body_of,
     ctx,
     query_params,
-    read_json,
     send,
     version,
 )
+from abaca.api.v2.snapshot_instances import snapshot_access_action
 from abaca.api.views import snapshots as views
 from abaca.common.errors import Invalid
-from abaca.services.share_actions import require_admin
 
 
 class Snapshots:
@@ -62,21 +63,22 @@ class SnapshotAction:
         self.deps = deps
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, snapshot_id: str) -> None:
-        data = read_json(req, self.deps.conf.api.max_request_body_size)
-        if not isinstance(data, dict) or len(data) != 1:
-            raise Invalid("An action body must be an object with exactly one key.")
-        ((name, value),) = data.items()
+        name, value = action_of(req, self.deps)
         legacy = not at_least(req, "2.7")
         if name == ("os-reset_status" if legacy else "reset_status"):
-            require_admin(ctx(req), "reset the status of snapshots")
+            policy.authorize(ctx(req), "share_snapshot:reset_status")
             status = value.get("status") if isinstance(value, dict) else None
             self.deps.snapshots.reset_status(ctx(req), snapshot_id, status)
         elif name == ("os-force_delete" if legacy else "force_delete"):
-            require_admin(ctx(req), "force-delete snapshots")
+            policy.authorize(ctx(req), "share_snapshot:force_delete")
             self.deps.snapshots.delete(ctx(req), snapshot_id, force=True)
         elif name == "unmanage" and at_least(req, "2.12"):
-            require_admin(ctx(req), "unmanage snapshots")
+            policy.authorize(ctx(req), "share_snapshot:unmanage_snapshot")
             self.deps.snapshots.unmanage(ctx(req), snapshot_id)
+        elif name in ("allow_access", "deny_access") and at_least(req, "2.32"):
+            # Mountable snapshots: see api/v2/snapshot_instances.py.
+            snapshot_access_action(req, resp, self.deps, snapshot_id, name, value)
+            return
         else:
             raise Invalid(f"There is no such action: {name}")
         accepted(resp)
@@ -88,6 +90,6 @@ class ManageSnapshot:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         microversion.require(version(req), "2.12")
-        require_admin(ctx(req), "manage snapshots")
+        policy.authorize(ctx(req), "share_snapshot:manage_snapshot")
         snap = self.deps.snapshots.manage(ctx(req), body_of(req, self.deps, "snapshot"))
         send(resp, {"snapshot": views.detail(req, snap)}, 202)

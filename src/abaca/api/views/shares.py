@@ -23,23 +23,34 @@ def _spec_flag(share: Share, key: str) -> bool | None:
         return False
 
 
+def _access_rules_status(share: Share) -> str:
+    """The worst of the instances' (replicas') statuses, as Manila aggregates them."""
+    statuses = {i.access_rules_status for i in share.instances
+                if i.status == "available" or i is share.instance}
+    for worst in ("error", "syncing"):
+        if worst in statuses:
+            return worst
+    return share.instance.access_rules_status
+
+
 # (first version, field, value) - later issues add rows here, not branches.
 _VERSIONED: list[tuple[str, str, Any]] = [
     ("2.2", "snapshot_support", lambda s: _spec_flag(s, "snapshot_support")),
     ("2.5", "task_state", lambda s: s.task_state),
     ("2.6", "share_type_name", lambda s: s.share_type.name if s.share_type else None),
-    ("2.10", "access_rules_status", lambda s: s.instance.access_rules_status),
-    ("2.11", "replication_type", lambda s: None),
-    ("2.11", "has_replicas", lambda s: False),
+    ("2.10", "access_rules_status", _access_rules_status),
+    ("2.11", "replication_type", lambda s: s.replication_type),
+    ("2.11", "has_replicas", lambda s: s.has_replicas),
     ("2.16", "user_id", lambda s: s.user_id),
     ("2.24", "create_share_from_snapshot_support",
      lambda s: _spec_flag(s, "create_share_from_snapshot_support")),
     ("2.27", "revert_to_snapshot_support",
      lambda s: _spec_flag(s, "revert_to_snapshot_support")),
-    ("2.31", "share_group_id", lambda s: None),
-    ("2.31", "source_share_group_snapshot_member_id", lambda s: None),
+    ("2.31", "share_group_id", lambda s: s.share_group_id),
+    ("2.31", "source_share_group_snapshot_member_id",
+     lambda s: s.source_share_group_snapshot_member_id),
     ("2.32", "mount_snapshot_support", lambda s: _spec_flag(s, "mount_snapshot_support")),
-    ("2.54", "progress", lambda s: "100%" if s.instance.status == "available" else None),
+    ("2.54", "progress", lambda s: s.instance.progress),
 ]
 # (first version, last version, field)
 _RANGED: list[tuple[str, str, str, Any]] = [
