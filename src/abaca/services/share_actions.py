@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from abaca import policy
 from abaca.common.context import RequestContext
-from abaca.common.errors import Forbidden, Invalid, NotFound
+from abaca.common.errors import Conflict, Forbidden, Invalid, NotFound
 from abaca.common.states import ShareStatus, SnapshotStatus
 from abaca.common.types import RequestSpec
 from abaca.db.models import Share, ShareInstance
@@ -17,6 +18,7 @@ from abaca.db.repositories import snapshots as snapshots_repo
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
 from abaca.services import quotas, share_types, validation
+from abaca.services.share_replicas import quota_deltas as replica_quota
 from abaca.services.shares import visible
 from abaca.share.rpcapi import ShareAPI
 
@@ -37,10 +39,16 @@ class ShareActions:
     scheduler_rpc: SchedulerAPI
 
     def resize(self, ctx: RequestContext, share_id: str, new_size: Any, *,
-               grow: bool) -> None:
+               grow: bool, force: bool = False) -> None:
+        """Extend (``grow``) or shrink. An administrator's forced extend (2.64) skips
+        the scheduler's check that the pool has room."""
         size = validation.positive_int(new_size, "new_size")
         with self.db.write() as session:
             share = visible(ctx, shares_repo.get_share(session, share_id))
+            target = {"project_id": share.project_id, "user_id": share.user_id}
+            policy.authorize(ctx, "share:extend" if grow else "share:shrink", target)
+            if force:
+                policy.authorize(ctx, "share:force_extend", target)
             inst = share.instance
             if inst.status != S.AVAILABLE:
                 raise Invalid(f"Share {share_id} is {inst.status}; it must be available to "
@@ -51,8 +59,16 @@ class ShareActions:
             if not grow and size >= share.size:
                 raise Invalid(f"New size for shrink must be less than the current size "
                               f"({share.size} GiB).")
-            if grow:
-                quotas.check_extend(session, self.conf, share.project_id, size - share.size)
+            if share.share_type is not None:
+                _check_type_limits(ctx, share.share_type, size, grow, target)
+            # Committed by the share service when the backend resized the share, rolled
+            # back when it or the scheduler refused.
+            quotas.reserve(session, self.conf, quotas.share_scope(share),
+                           ({"gigabytes": size - share.size, "per_share_gigabytes": size}
+                            if grow else {"gigabytes": size - share.size})
+                           | ({"replica_gigabytes": (size - share.size) * len(share.instances)}
+                              if share.replication_type else {}),
+                           origin=quotas.origin("share", share.id, "resize"))
             shares_repo.set_status(inst, S.EXTENDING if grow else S.SHRINKING)
             host, instance_id, pool = _service_host(inst), inst.id, inst.host or ""
             spec = RequestSpec(share_id=share.id, instance_id=inst.id,
@@ -62,7 +78,7 @@ class ShareActions:
                                            if share.share_type else None),
                                operation="extend")
             increase = size - share.size
-        if grow:  # the scheduler checks the pool has room, then the share service grows it
+        if grow and not force:  # the scheduler checks the pool has room first
             self.scheduler_rpc.extend_share(ctx, instance_id, pool, size, increase, spec)
         else:
             self.share_rpc.resize_share(ctx, host, instance_id, size)
@@ -71,6 +87,7 @@ class ShareActions:
         snapshot_id = validation.uuid_like(snapshot_id, "snapshot_id")
         with self.db.write() as session:
             share = visible(ctx, shares_repo.get_share(session, share_id))
+            policy.authorize_on(ctx, "share:revert_to_snapshot", share)
             inst = share.instance
             snap = snapshots_repo.get(session, snapshot_id)
             if snap.share_id != share.id:
@@ -133,30 +150,70 @@ class ShareActions:
 
     def unmanage(self, ctx: RequestContext, share_id: str) -> None:
         with self.db.write() as session:
-            share = shares_repo.get_share(session, share_id)
+            share = visible(ctx, shares_repo.get_share(session, share_id))
             inst = share.instance
+            if share.has_replicas:
+                raise Conflict(f"Share {share.id} has replicas. It cannot be unmanaged "
+                               "until all replicas are removed.")
             if snapshots_repo.of_share(session, share.id):
                 raise Forbidden("Shares with snapshots cannot be unmanaged; unmanage or "
                                 "delete the snapshots first.")
+            if quotas.is_counted(inst.status):
+                quotas.reserve(session, self.conf, quotas.share_scope(share),
+                               {"shares": -1, "gigabytes": -share.size,
+                                **replica_quota(share.replication_type, share.size, -1)},
+                               origin=quotas.origin("share", share.id, "unmanage"))
             shares_repo.set_status(inst, S.UNMANAGE_STARTING)
             host, instance_id = _service_host(inst), inst.id
         self.share_rpc.unmanage_share(ctx, host, instance_id)
 
     def reset_status(self, ctx: RequestContext, share_id: str, status: Any) -> None:
-        if status not in {s.value for s in ShareStatus} - {"deleted", "unmanaged"}:
+        allowed = {s.value for s in ShareStatus} - {"deleted", "unmanaged"}
+        if not isinstance(status, str) or status not in allowed:
             raise Invalid(f"Invalid status {status!r}.")
         with self.db.write() as session:
-            shares_repo.get_share(session, share_id).instance.status = status
+            visible(ctx, shares_repo.get_share(session, share_id)).instance.status = status
 
     def force_delete(self, ctx: RequestContext, share_id: str) -> None:
         with self.db.write() as session:
-            inst = shares_repo.get_share(session, share_id).instance
+            share = visible(ctx, shares_repo.get_share(session, share_id))
+            inst = share.instance
+            if share.has_replicas:
+                raise Conflict(f"Share {share.id} has replicas. Remove the replicas before "
+                               "deleting the share.")
+            counted = quotas.is_counted(inst.status)
             inst.status = S.DELETING
+            tag = quotas.origin("share", share.id, "delete")
+            quotas.rollback_origin(session, tag)  # an earlier delete still pending
+            changes = [(quotas.share_scope(share), {
+                "shares": -1, "gigabytes": -share.size,
+                **replica_quota(share.replication_type, share.size, -1)})] if counted else []
+            changes += [(quotas.Scope(snap.project_id, snap.user_id, share.share_type_id),
+                         {"snapshots": -1, "snapshot_gigabytes": -snap.size})
+                        for snap in snapshots_repo.of_share(session, share.id)
+                        if quotas.is_counted(snap.status)]
+            for scope, deltas in changes:
+                if inst.host:  # committed by the share service once the backend deleted
+                    quotas.reserve(session, self.conf, scope, deltas, origin=tag)
+                else:
+                    quotas.release(session, self.conf, scope, deltas)
             if not inst.host:
                 shares_repo.delete_share_rows(session, inst)
                 return
             host, instance_id = _service_host(inst), inst.id
         self.share_rpc.delete_share_instance(ctx, host, instance_id)
+
+
+def _check_type_limits(ctx: RequestContext, st: Any, size: int, grow: bool,
+                       target: dict[str, Any]) -> None:
+    """The share type's size limits (2.61); an administrator may extend past the
+    maximum (``share:extend_beyond_max_share_size_spec``)."""
+    try:
+        share_types.check_size(st, size, operation="extend" if grow else "shrink")
+    except Invalid:
+        if not grow or not policy.authorize(
+                ctx, "share:extend_beyond_max_share_size_spec", target, do_raise=False):
+            raise
 
 
 def require_admin(ctx: RequestContext, what: str) -> None:

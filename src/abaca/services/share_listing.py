@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from abaca import policy
 from abaca.common.context import RequestContext
 from abaca.common.errors import Invalid
 from abaca.db.models import (
@@ -52,14 +53,16 @@ EXACT_FILTERS: dict[str, Any] = {
     "share_type_id": Share.share_type_id,
     "snapshot_id": Share.snapshot_id,
     "share_network_id": Share.share_network_id,
+    "share_group_id": Share.share_group_id,
     "share_proto": Share.share_proto,
     "size": Share.size,
     "availability_zone": ShareInstance.availability_zone,
     "user_id": Share.user_id,
 }
-ADMIN_FILTERS: dict[str, Any] = {
-    "host": ShareInstance.host,
-    "share_server_id": ShareInstance.share_server_id,
+# Filters that need a rule of their own (403 without it, as Manila).
+ADMIN_FILTERS: dict[str, tuple[Any, str]] = {
+    "host": (ShareInstance.host, "share:list_by_host"),
+    "share_server_id": (ShareInstance.share_server_id, "share:list_by_share_server_id"),
 }
 
 
@@ -99,9 +102,11 @@ def list_shares(session: Session, ctx: RequestContext, params: dict[str, str], *
                 max_limit: int, inexact: bool, with_count: bool) -> Page:
     base = select(Share).join(ShareInstance, and_(ShareInstance.share_id == Share.id,
                                                   ShareInstance.deleted == ""))
+    policy.authorize(ctx, "share:get_all")
     conds: list[ColumnElement[bool]] = [Share.deleted == ""]
-    all_tenants = ctx.is_admin and validation.boolean(params.get("all_tenants", "0"),
-                                                      "all_tenants")
+    # Without share:list_all_projects, all_tenants is ignored (as Manila).
+    all_tenants = validation.boolean(params.get("all_tenants", "0"), "all_tenants") \
+        and policy.authorize(ctx, "share:list_all_projects", do_raise=False)
     is_public = params.get("is_public")
     if all_tenants:
         if params.get("project_id"):
@@ -116,8 +121,9 @@ def list_shares(session: Session, ctx: RequestContext, params: dict[str, str], *
             if key == "share_proto":
                 value = value.upper()
             conds.append(column == value)
-    for key, column in ADMIN_FILTERS.items():
-        if key in params and ctx.is_admin:
+    for key, (column, rule) in ADMIN_FILTERS.items():
+        if key in params:
+            policy.authorize(ctx, rule)
             conds.append(column == params[key])
     if inexact:
         for key, column in (("name~", Share.display_name),

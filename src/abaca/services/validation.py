@@ -80,3 +80,14 @@ def only_keys(body: dict[str, Any], allowed: set[str], what: str) -> None:
     unknown = set(body) - allowed
     if unknown:
         raise Invalid(f"Unknown fields in {what}: {', '.join(sorted(unknown))}.")
+
+
+def renames(body: dict[str, Any]) -> dict[str, str | None]:
+    """The ``display_name`` / ``display_description`` an update body of ``name`` and
+    ``description`` asks for (only the keys it has); any other key is a 400."""
+    unknown = set(body) - {"name", "description"}
+    if unknown:
+        raise Invalid(f"The fields {', '.join(sorted(unknown))} are invalid or not "
+                      "allowed to be updated.")
+    return {f"display_{key}": text(body[key], key) for key in ("name", "description")
+            if key in body}
