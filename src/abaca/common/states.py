@@ -36,6 +36,7 @@ class ShareStatus(StrEnum):
     UNMANAGE_STARTING = "unmanage_starting"
     UNMANAGE_ERROR = "unmanage_error"
     UNMANAGED = "unmanaged"
+    REPLICATION_CHANGE = "replication_change"
 
     @staticmethod
     def check(current: str, new: str) -> None:
@@ -48,7 +49,7 @@ SHARE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CREATING: frozenset({S.AVAILABLE, S.ERROR, S.DELETING}),
     S.CREATING_FROM_SNAPSHOT: frozenset({S.AVAILABLE, S.ERROR, S.DELETING}),
     S.AVAILABLE: frozenset({S.DELETING, S.ERROR, S.EXTENDING, S.SHRINKING, S.REVERTING,
-                            S.UNMANAGE_STARTING}),
+                            S.UNMANAGE_STARTING, S.REPLICATION_CHANGE}),
     S.ERROR: frozenset({S.DELETING, S.AVAILABLE, S.UNMANAGE_STARTING}),
     S.DELETING: frozenset({S.DELETED, S.ERROR_DELETING}),
     S.ERROR_DELETING: frozenset({S.DELETING}),
@@ -66,6 +67,8 @@ SHARE_TRANSITIONS: dict[str, frozenset[str]] = {
     S.UNMANAGE_STARTING: frozenset({S.UNMANAGED, S.UNMANAGE_ERROR}),
     S.UNMANAGE_ERROR: frozenset({S.UNMANAGE_STARTING, S.DELETING}),
     S.UNMANAGED: frozenset(),
+    # promoting a replica: both the new and the old active replica pass through it
+    S.REPLICATION_CHANGE: frozenset({S.AVAILABLE, S.ERROR}),
 }
 
 # States from which the API accepts a delete request.
@@ -75,7 +78,7 @@ SHARE_DELETABLE = frozenset({S.AVAILABLE, S.ERROR, S.ERROR_DELETING, S.EXTENDING
 # States in which work is under way on the backend (no access changes then).
 SHARE_TRANSITIONAL = frozenset({S.CREATING, S.CREATING_FROM_SNAPSHOT, S.DELETING,
                                 S.EXTENDING, S.SHRINKING, S.REVERTING, S.MANAGE_STARTING,
-                                S.UNMANAGE_STARTING})
+                                S.UNMANAGE_STARTING, S.REPLICATION_CHANGE})
 
 
 class SnapshotStatus(StrEnum):
@@ -117,6 +120,22 @@ SNAPSHOT_DELETABLE = frozenset({N.AVAILABLE, N.ERROR, N.ERROR_DELETING, N.MANAGE
                                 N.UNMANAGE_ERROR})
 
 
+class ReplicaState(StrEnum):
+    """The ``replica_state`` of an instance of a replicated share (no transition table:
+    the driver reports whatever it finds, and admins may reset it to any of these)."""
+
+    ACTIVE = "active"
+    IN_SYNC = "in_sync"
+    OUT_OF_SYNC = "out_of_sync"
+    ERROR = "error"
+
+
+class ReplicationType(StrEnum):
+    WRITABLE = "writable"
+    READABLE = "readable"
+    DR = "dr"
+
+
 class AccessState(StrEnum):
     QUEUED_TO_APPLY = "queued_to_apply"
     APPLYING = "applying"
@@ -154,3 +173,85 @@ class AccessRulesStatus(StrEnum):
 class ServiceStatus(StrEnum):
     ENABLED = "enabled"
     DISABLED = "disabled"
+
+
+class ShareServerStatus(StrEnum):
+    CREATING = "creating"
+    ACTIVE = "active"
+    ERROR = "error"
+    DELETING = "deleting"
+    DELETED = "deleted"
+    MANAGE_STARTING = "manage_starting"
+    MANAGE_ERROR = "manage_error"
+    UNMANAGE_STARTING = "unmanage_starting"
+    UNMANAGE_ERROR = "unmanage_error"
+    UNMANAGED = "unmanaged"
+    INACTIVE = "inactive"
+    NETWORK_CHANGE = "network_change"
+
+    @staticmethod
+    def check(current: str, new: str) -> None:
+        _check("share server", SHARE_SERVER_TRANSITIONS, current, new)
+
+
+V = ShareServerStatus
+
+SHARE_SERVER_TRANSITIONS: dict[str, frozenset[str]] = {
+    V.CREATING: frozenset({V.ACTIVE, V.ERROR, V.DELETING}),
+    V.ACTIVE: frozenset({V.DELETING, V.ERROR, V.UNMANAGE_STARTING, V.NETWORK_CHANGE,
+                         V.INACTIVE}),
+    V.ERROR: frozenset({V.DELETING, V.ACTIVE, V.UNMANAGE_STARTING}),
+    V.DELETING: frozenset({V.DELETED, V.ERROR}),
+    V.DELETED: frozenset(),
+    V.MANAGE_STARTING: frozenset({V.ACTIVE, V.MANAGE_ERROR}),
+    V.MANAGE_ERROR: frozenset({V.DELETING, V.UNMANAGE_STARTING, V.MANAGE_STARTING}),
+    V.UNMANAGE_STARTING: frozenset({V.UNMANAGED, V.UNMANAGE_ERROR}),
+    V.UNMANAGE_ERROR: frozenset({V.UNMANAGE_STARTING, V.DELETING}),
+    V.UNMANAGED: frozenset(),
+    V.INACTIVE: frozenset({V.ACTIVE, V.ERROR, V.DELETING}),
+    V.NETWORK_CHANGE: frozenset({V.ACTIVE, V.ERROR}),
+}
+
+# Manila's API rules: delete from these (else 403), unmanage from these (else 400);
+# reset_status (admin) may set any of SHARE_SERVER_RESETTABLE, bypassing the table.
+SHARE_SERVER_DELETABLE = frozenset({V.ACTIVE, V.ERROR})
+SHARE_SERVER_UNMANAGEABLE = frozenset({V.ACTIVE, V.ERROR, V.MANAGE_ERROR,
+                                       V.UNMANAGE_ERROR})
+SHARE_SERVER_RESETTABLE = frozenset({V.ACTIVE, V.ERROR, V.DELETING, V.CREATING,
+                                     V.MANAGE_STARTING, V.UNMANAGE_STARTING,
+                                     V.MANAGE_ERROR, V.UNMANAGE_ERROR})
+
+
+class ShareNetworkStatus(StrEnum):
+    ACTIVE = "active"
+    ERROR = "error"
+    NETWORK_CHANGE = "network_change"
+
+
+class ShareGroupStatus(StrEnum):
+    """Statuses of share groups and of share group snapshots (and their members)."""
+
+    CREATING = "creating"
+    AVAILABLE = "available"
+    ERROR = "error"
+    DELETING = "deleting"
+    ERROR_DELETING = "error_deleting"
+    DELETED = "deleted"
+
+    @staticmethod
+    def check(current: str, new: str) -> None:
+        _check("share group", SHARE_GROUP_TRANSITIONS, current, new)
+
+
+G = ShareGroupStatus
+
+SHARE_GROUP_TRANSITIONS: dict[str, frozenset[str]] = {
+    G.CREATING: frozenset({G.AVAILABLE, G.ERROR, G.DELETING}),
+    G.AVAILABLE: frozenset({G.DELETING, G.ERROR}),
+    G.ERROR: frozenset({G.DELETING, G.AVAILABLE}),
+    G.DELETING: frozenset({G.DELETED, G.ERROR_DELETING}),
+    G.ERROR_DELETING: frozenset({G.DELETING}),
+    G.DELETED: frozenset(),
+}
+# States from which the API accepts a delete of a group or of a group snapshot.
+SHARE_GROUP_DELETABLE = frozenset({G.AVAILABLE, G.ERROR})

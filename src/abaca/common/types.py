@@ -38,6 +38,11 @@ class RequestSpec:
     operation: str = "create"
     # Admin-only hints (``only_host``) are honoured only when this is set.
     is_admin: bool = False
+    # The share network of a share on a backend with share servers (DHSS=True).
+    share_network_id: str | None = None
+    # The zones where that network has subnets, when it has no default subnet: the
+    # share must land in one of them (None: any zone).
+    network_zones: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,3 +136,26 @@ class Candidate:
     @property
     def pool(self) -> str:
         return self.host.partition("#")[2]
+
+
+@dataclass(frozen=True)
+class ShareGroupSpec:
+    """What the scheduler needs to place a new share group: a pool every one of the
+    group's share types may use, in the zone asked for, meeting the group specs."""
+
+    share_group_id: str
+    project_id: str
+    share_types: tuple[ShareTypeSpec, ...]
+    group_specs: dict[str, str] = field(default_factory=dict)
+    availability_zone: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShareGroupSpec:
+        known = set(cls.__dataclass_fields__)
+        values = {k: v for k, v in data.items() if k in known}
+        values["share_types"] = tuple(ShareTypeSpec(**st)
+                                      for st in data.get("share_types") or ())
+        return cls(**values)

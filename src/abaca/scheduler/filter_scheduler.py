@@ -8,9 +8,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from abaca.common.types import Candidate, RequestSpec
+from abaca.common.types import Candidate, RequestSpec, ShareGroupSpec
 from abaca.scheduler import plugins, request
 from abaca.scheduler.filters.base import BaseFilter
+from abaca.scheduler.filters.share_group import in_group_host
 from abaca.scheduler.host_state import PoolState
 from abaca.scheduler.weighers.base import BaseWeigher, weigh_pools
 
@@ -26,6 +27,9 @@ class FilterScheduler:
         self.extend_filters: list[BaseFilter] = plugins.load(
             plugins.FILTERS_NAMESPACE, conf.scheduler.default_extend_filters, BaseFilter,
             "default_extend_filters")
+        self.group_filters: list[BaseFilter] = plugins.load(
+            plugins.FILTERS_NAMESPACE, conf.scheduler.default_share_group_filters, BaseFilter,
+            "default_share_group_filters")
         self.weighers: list[BaseWeigher] = plugins.load(
             plugins.WEIGHERS_NAMESPACE, conf.scheduler.default_weighers, BaseWeigher,
             "default_weighers")
@@ -41,7 +45,8 @@ class FilterScheduler:
         """
         spec = with_derived_hints(spec, pools)
         with self._lock:
-            passed = [pool for pool in pools if self._passes(self.filters, pool, spec)]
+            passed = [pool for pool in pools if in_group_host(pool, spec)
+                      and self._passes(self.filters, pool, spec)]
             if not passed:
                 LOG.debug("share %s: no pool of %d passed the filters", spec.share_id,
                           len(pools))
@@ -53,6 +58,34 @@ class FilterScheduler:
         LOG.debug("share %s (%s GiB): candidates %s", spec.share_id, spec.size,
                   ", ".join(f"{c.host} ({c.weight:.3f})" for c in candidates))
         return candidates
+
+    def schedule_group(self, group: ShareGroupSpec,
+                       pools: Sequence[PoolState]) -> list[Candidate]:
+        """Candidate pools for a new share group, best first; empty when none fits.
+
+        A pool fits when it passes ``default_share_group_filters`` and, for every share
+        type of the group, ``default_filters`` for an empty share of that type: every
+        share the group may hold could then be created there. Nothing is consumed (a
+        group holds no space of its own).
+        """
+        hints: dict[str, str] = {}
+        if group.group_specs.get(request.CONSISTENT_SNAPSHOT_SUPPORT):
+            hints[request.CONSISTENT_SNAPSHOT_SUPPORT] = \
+                group.group_specs[request.CONSISTENT_SNAPSHOT_SUPPORT]
+        specs = [RequestSpec(share_id=group.share_group_id, instance_id="",
+                             project_id=group.project_id, size=0, share_proto="",
+                             share_type=st, availability_zone=group.availability_zone,
+                             scheduler_hints=hints)
+                 for st in group.share_types or (None,)]
+        with self._lock:
+            passed = [pool for pool in pools
+                      if all(self._passes(self.group_filters, pool, s)
+                             and self._passes(self.filters, pool, s) for s in specs)]
+            if not passed:
+                return []
+            weighed = weigh_pools(self.weighers, passed, specs[0], self.conf)
+        return [Candidate(host=wp.pool.name, weight=wp.weight)
+                for wp in weighed[:self.conf.scheduler.max_candidates]]
 
     def check_extend(self, pool_name: str, size_increase: int, pools: Sequence[PoolState],
                      spec: RequestSpec | None = None) -> bool:

@@ -12,18 +12,22 @@ import oslo_messaging
 
 from abaca.common.context import RequestContext
 from abaca.common.errors import Invalid, NotFound
-from abaca.common.manager import Manager
+from abaca.common.manager import Manager, periodic_task
 from abaca.common.messages import Action, Detail
 from abaca.common.states import ShareStatus
-from abaca.common.types import Candidate, RequestSpec
+from abaca.common.types import Candidate, RequestSpec, ShareGroupSpec
 from abaca.db.repositories import messages as messages_repo
 from abaca.db.repositories import services as services_repo
+from abaca.db.repositories import share_groups as share_groups_repo
 from abaca.db.repositories import shares as shares_repo
 from abaca.db.session import Database
 from abaca.scheduler import extra_specs_ops
 from abaca.scheduler.filter_scheduler import FilterScheduler
 from abaca.scheduler.host_manager import HostManager
 from abaca.scheduler.host_state import PoolState
+from abaca.services import quotas
+from abaca.share.flows import share_group_recovery
+from abaca.share.reconcile import timeouts
 from abaca.share.rpcapi import ShareAPI
 
 LOG = logging.getLogger(__name__)
@@ -33,7 +37,7 @@ POOL_NAME_FILTERS = ("host", "backend", "pool")
 
 
 class SchedulerManager(Manager):
-    # 1.1: check_extend
+    # 1.1: check_extend, create_share_replica
     target = oslo_messaging.Target(version="1.1")
 
     def __init__(self, host: str, conf: Any, db: Database,
@@ -52,6 +56,22 @@ class SchedulerManager(Manager):
             self.share_rpc.publish_service_capabilities(RequestContext.admin())
         except Exception:
             LOG.exception("could not ask the share services to report their pools")
+
+    @periodic_task(spacing=5)
+    def fail_lost_requests(self, ctxt: RequestContext) -> None:
+        """Creates that no share service took up within [reconciler] request_timeout
+        go to error with a user message (share/reconcile/timeouts.py)."""
+        timeouts.fail_lost_creates(self.db, self.conf, self.host)
+        share_group_recovery.fail_lost_creates(self.db, self.conf)
+
+    @periodic_task()
+    def expire_quota_reservations(self, ctxt: RequestContext) -> None:
+        """Roll back quota reservations older than [quota] reservation_expire (an
+        operation whose share service never finished it), as Manila's scheduler does."""
+        with self.db.write() as session:
+            expired = quotas.expire_reservations(session)
+        if expired:
+            LOG.info("rolled back %d expired quota reservations", expired)
 
     # RPC endpoints -------------------------------------------------------------------
 
@@ -85,6 +105,45 @@ class SchedulerManager(Manager):
                        Detail.UNKNOWN_ERROR)
             return
         LOG.debug("share %s sent to %s", spec.share_id, candidates[0].service_host)
+
+    def create_share_replica(self, ctxt: RequestContext, request_spec: dict[str, Any]) -> None:
+        """Choose pools for a new share replica and hand it to the best one's share
+        service; no pool means the replica goes to ``error`` with a user message."""
+        spec = RequestSpec.from_dict(request_spec)
+        try:
+            candidates = self.scheduler.schedule(spec, self._usable_pools())
+            if candidates:
+                self.share_rpc.create_share_replica(
+                    ctxt, candidates[0].service_host, spec,
+                    [_candidate_dict(c) for c in candidates])
+                return
+            LOG.info("share %s: no valid host for a new replica", spec.share_id)
+            detail = Detail.NO_REPLICATION_HOST
+        except Exception:
+            LOG.exception("share %s: scheduling a replica failed", spec.share_id)
+            detail = Detail.UNKNOWN_ERROR
+        self._fail(ctxt, spec.instance_id, spec.share_id, spec.project_id, detail,
+                   resource_type="SHARE_REPLICA")
+
+    def create_share_group(self, ctxt: RequestContext, group_spec: dict[str, Any]) -> None:
+        """Choose pools for a new share group and hand it to the best one's share
+        service; no pool means the group goes to ``error`` with a user message."""
+        try:
+            spec = ShareGroupSpec.from_dict(group_spec)
+            candidates = self.scheduler.schedule_group(spec, self._usable_pools())
+            if candidates:
+                self.share_rpc.create_share_group(
+                    ctxt, candidates[0].service_host, spec.share_group_id,
+                    [_candidate_dict(c) for c in candidates])
+                return
+            LOG.info("share group %s: no valid host", spec.share_group_id)
+            detail = Detail.NO_VALID_HOST_FOR_GROUP
+        except Exception:
+            LOG.exception("share group: scheduling %r failed", group_spec)
+            detail = Detail.UNKNOWN_ERROR
+        raw = group_spec if isinstance(group_spec, dict) else {}
+        share_groups_repo.fail_group(self.db, ctxt, raw.get("share_group_id"),
+                                     Action.CREATE_SHARE_GROUP, detail)
 
     def check_extend(self, ctxt: RequestContext, host: str, size_increase: int,
                      request_spec: dict[str, Any] | None = None) -> bool:
@@ -120,6 +179,8 @@ class SchedulerManager(Manager):
                 if inst.status != ShareStatus.EXTENDING:
                     return
                 shares_repo.set_status(inst, ShareStatus.AVAILABLE)
+                quotas.rollback_origin(session, quotas.origin("share", inst.share_id,
+                                                              "resize"))
                 messages_repo.create(session, project_id=inst.share.project_id,
                                      resource_type="SHARE", resource_id=inst.share_id,
                                      action=Action.EXTEND,
@@ -152,7 +213,7 @@ class SchedulerManager(Manager):
         return self.host_manager.pools(usable, max_age=down_time)
 
     def _fail(self, ctxt: RequestContext, instance_id: str | None, share_id: str | None,
-              project_id: str | None, detail: Detail) -> None:
+              project_id: str | None, detail: Detail, resource_type: str = "SHARE") -> None:
         """Put the instance in error and tell its owner why; never raises."""
         if not instance_id:
             LOG.error("cannot mark a share failed: the request names no instance")
@@ -164,13 +225,17 @@ class SchedulerManager(Manager):
                 except NotFound:
                     LOG.info("share instance %s is gone; nothing to fail", instance_id)
                     return
-                if inst.status != ShareStatus.CREATING:
+                if inst.status not in (ShareStatus.CREATING,
+                                       ShareStatus.CREATING_FROM_SNAPSHOT):
                     LOG.info("share instance %s is %s; leaving it", instance_id, inst.status)
                     return
                 shares_repo.set_status(inst, ShareStatus.ERROR)
+                if inst.replica_state is not None and inst.replica_state != "active":
+                    inst.replica_state = "error"
                 messages_repo.create(session, project_id=project_id or inst.share.project_id,
-                                     resource_type="SHARE",
-                                     resource_id=share_id or inst.share_id,
+                                     resource_type=resource_type,
+                                     resource_id=(inst.id if resource_type == "SHARE_REPLICA"
+                                                  else share_id or inst.share_id),
                                      action=Action.ALLOCATE_HOST, detail=detail,
                                      request_id=ctxt.request_id)
         except Exception:

@@ -37,6 +37,11 @@ DIFFERENT_HOST_HOSTS = "different_host_hosts"
 ACTIVE_REPLICA_HOST = "active_replica_host"
 ALL_REPLICA_HOSTS = "all_replica_hosts"
 SHARE_SERVER_POOLS = "share_server_pools"
+# Share groups, resolved by the API: the pool (``host@backend#pool``) or backend
+# (``host@backend``) a share of a group must go to, and a new group's
+# ``consistent_snapshot_support`` group spec.
+SHARE_GROUP_HOST = "share_group_host"
+CONSISTENT_SNAPSHOT_SUPPORT = "consistent_snapshot_support"
 SNAPSHOT_REPLICATION_DOMAIN = "snapshot_replication_domain"
 SNAPSHOT_AVAILABILITY_ZONE = "snapshot_availability_zone"
 ACTIVE_REPLICA_REPLICATION_DOMAIN = "active_replica_replication_domain"

@@ -7,7 +7,7 @@ from typing import Any
 import oslo_messaging
 
 from abaca.common.context import RequestContext
-from abaca.common.types import RequestSpec
+from abaca.common.types import RequestSpec, ShareGroupSpec
 from abaca.rpc import transport as rpc
 
 
@@ -26,6 +26,18 @@ class SchedulerAPI:
         self.client.prepare(version="1.1").cast(
             ctxt, "extend_share", instance_id=instance_id, host=host, new_size=new_size,
             size_increase=size_increase, request_spec=spec.to_dict() if spec else None)
+
+    def create_share_replica(self, ctxt: RequestContext, spec: RequestSpec) -> None:
+        """Place a new replica (``spec.instance_id``) in the active replica's replication
+        domain (hints ``active_replica_host``, ``all_replica_hosts``), then cast
+        ``create_share_replica`` to the chosen share service."""
+        self.client.prepare(version="1.1").cast(ctxt, "create_share_replica",
+                                                request_spec=spec.to_dict())
+
+    def create_share_group(self, ctxt: RequestContext, spec: ShareGroupSpec) -> None:
+        """Choose a pool for a new share group and hand it to its share service (cast)."""
+        self.client.prepare(version="1.1").cast(ctxt, "create_share_group",
+                                                group_spec=spec.to_dict())
 
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
                                     pools: list[dict[str, Any]]) -> None:

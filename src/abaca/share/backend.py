@@ -14,7 +14,7 @@ from stevedore.exception import NoMatches
 
 from abaca.common.errors import ConfigError
 from abaca.share.compute.base import ComputeHelper
-from abaca.share.driver_api import BackendConfig, StorageDriver
+from abaca.share.driver_api import BackendConfig, ShareServerSupport, StorageDriver
 from abaca.share.network.base import NetworkHelper
 
 STORAGE_GROUP = "abaca.storage_drivers"
@@ -41,6 +41,18 @@ def storage_driver_class(name: str, *, group: str) -> type[StorageDriver]:
     return cls
 
 
+def compute_helper_class(name: str, *, group: str) -> type[ComputeHelper]:
+    cls: type[ComputeHelper] = _plugin(COMPUTE_GROUP, name, ComputeHelper, group=group,
+                                       option="compute_helper")
+    return cls
+
+
+def network_helper_class(name: str, *, group: str) -> type[NetworkHelper]:
+    cls: type[NetworkHelper] = _plugin(NETWORK_GROUP, name, NetworkHelper, group=group,
+                                       option="network_helper")
+    return cls
+
+
 @dataclass
 class Backend:
     config: BackendConfig
@@ -62,10 +74,8 @@ def build(conf: Any, name: str) -> Backend:
         options=group,
     )
     storage_cls = storage_driver_class(group.share_driver, group=name)
-    compute_cls = _plugin(COMPUTE_GROUP, group.compute_helper, ComputeHelper, group=name,
-                          option="compute_helper")
-    network_cls = _plugin(NETWORK_GROUP, group.network_helper, NetworkHelper, group=name,
-                          option="network_helper")
+    compute_cls = compute_helper_class(group.compute_helper, group=name)
+    network_cls = network_helper_class(group.network_helper, group=name)
     if dhss not in storage_cls.supported_dhss:
         raise ConfigError(f"[{name}] driver_handles_share_servers = {dhss}: share_driver "
                           f"{group.share_driver} supports only "
@@ -79,5 +89,14 @@ def build(conf: Any, name: str) -> Backend:
         raise ConfigError(f"[{name}] compute_helper = {group.compute_helper} needs a "
                           f"network_helper that allocates addresses, not "
                           f"{group.network_helper}")
-    return Backend(config=config, storage=storage_cls(config), compute=compute_cls(),
-                   network=network_cls())
+    allowed = storage_cls.supported_compute_helpers
+    if allowed is not None and group.compute_helper not in allowed:
+        raise ConfigError(f"[{name}] compute_helper = {group.compute_helper}: share_driver "
+                          f"{group.share_driver} works only with {sorted(allowed)}")
+    if dhss and not issubclass(storage_cls, ShareServerSupport):
+        raise ConfigError(f"[{name}] driver_handles_share_servers = True: share_driver "
+                          f"{group.share_driver} cannot serve from share servers")
+    # The helpers first: their option checks are cheaper than a driver's set-up.
+    compute, network = compute_cls(config), network_cls(config)
+    return Backend(config=config, storage=storage_cls(config), compute=compute,
+                   network=network)

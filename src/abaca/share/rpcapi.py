@@ -1,4 +1,8 @@
-"""Client of the share topic (version 1.0): one server per host@backend."""
+"""Client of the share topic (version 1.2): one server per host@backend.
+
+1.1: delete_share_server, manage_share_server, unmanage_share_server.
+1.2: update_snapshot_access.
+"""
 
 from __future__ import annotations
 
@@ -75,6 +79,88 @@ class ShareAPI:
                           snapshot_id: str) -> None:
         self.client.prepare(server=service_host, version="1.0").cast(
             ctxt, "unmanage_snapshot", snapshot_id=snapshot_id)
+
+    # share replicas: every message goes to the share service of the replica concerned
+
+    def create_share_replica(self, ctxt: RequestContext, service_host: str,
+                             spec: RequestSpec, candidates: list[dict[str, Any]]) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "create_share_replica", request_spec=spec.to_dict(), candidates=candidates)
+
+    def delete_share_replica(self, ctxt: RequestContext, service_host: str, replica_id: str,
+                             force: bool = False) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "delete_share_replica", replica_id=replica_id, force=force)
+
+    def promote_share_replica(self, ctxt: RequestContext, service_host: str,
+                              replica_id: str) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "promote_share_replica", replica_id=replica_id)
+
+    def update_share_replica(self, ctxt: RequestContext, service_host: str,
+                             replica_id: str) -> None:
+        """Resync: have the driver bring the replica up to date and report its state."""
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "update_share_replica", replica_id=replica_id)
+
+    def update_replica_access(self, ctxt: RequestContext, service_host: str,
+                              replica_id: str) -> None:
+        """Make the replica serve the share's active rules (read-only if readable)."""
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "update_replica_access", replica_id=replica_id)
+
+    # share groups --------------------------------------------------------------------
+
+    def create_share_group(self, ctxt: RequestContext, service_host: str, group_id: str,
+                           candidates: list[dict[str, Any]]) -> None:
+        """Create the group on the first candidate pool that works (or, for a group from
+        a group snapshot, on the source group's pool with its shares)."""
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "create_share_group", group_id=group_id, candidates=candidates)
+
+    def delete_share_group(self, ctxt: RequestContext, service_host: str,
+                           group_id: str) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "delete_share_group", group_id=group_id)
+
+    def create_share_group_snapshot(self, ctxt: RequestContext, service_host: str,
+                                    snapshot_id: str) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "create_share_group_snapshot", snapshot_id=snapshot_id)
+
+    def delete_share_group_snapshot(self, ctxt: RequestContext, service_host: str,
+                                    snapshot_id: str) -> None:
+        self.client.prepare(server=service_host, version="1.0").cast(
+            ctxt, "delete_share_group_snapshot", snapshot_id=snapshot_id)
+
+    # share servers (version 1.1): the server's host runs its lifecycle
+
+    def delete_share_server(self, ctxt: RequestContext, service_host: str,
+                            share_server_id: str) -> None:
+        """Tear the server down (status ``deleting``), free its network allocations."""
+        self.client.prepare(server=service_host, version="1.1").cast(
+            ctxt, "delete_share_server", share_server_id=share_server_id)
+
+    def manage_share_server(self, ctxt: RequestContext, service_host: str,
+                            share_server_id: str) -> None:
+        """Adopt the server identified by its row's ``identifier`` (``manage_starting``)."""
+        self.client.prepare(server=service_host, version="1.1").cast(
+            ctxt, "manage_share_server", share_server_id=share_server_id)
+
+    def unmanage_share_server(self, ctxt: RequestContext, service_host: str,
+                              share_server_id: str, force: bool = False) -> None:
+        """Forget the server (``unmanage_starting``) without touching it; ``force``
+        forgets it even if the driver cannot."""
+        self.client.prepare(server=service_host, version="1.1").cast(
+            ctxt, "unmanage_share_server", share_server_id=share_server_id, force=force)
+
+    # mountable snapshots (version 1.2)
+
+    def update_snapshot_access(self, ctxt: RequestContext, service_host: str,
+                               snapshot_id: str) -> None:
+        """Apply the snapshot's queued access rules (its share's service host)."""
+        self.client.prepare(server=service_host, version="1.2").cast(
+            ctxt, "update_snapshot_access", snapshot_id=snapshot_id)
 
     def publish_service_capabilities(self, ctxt: RequestContext) -> None:
         """Ask every share service to report its pools now (a scheduler just started)."""

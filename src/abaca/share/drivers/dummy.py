@@ -7,6 +7,7 @@ it holds in memory; the share service re-registers them with ``ensure_share`` at
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -20,9 +21,14 @@ from abaca.share.driver_api import (
     ManagedShare,
     ManageSupport,
     PoolStats,
+    ReplicaResult,
+    ReplicationSupport,
     ResizeSupport,
     ShareRequest,
     ShareResult,
+    ShareServer,
+    ShareServerSupport,
+    SnapshotMountSupport,
     SnapshotRequest,
     SnapshotResult,
     SnapshotSupport,
@@ -48,18 +54,32 @@ OPTS = [
     cfg.DictOpt("dummy_capabilities", default={},
                 help="Extra capabilities reported for every pool, e.g. "
                      "snapshot_support:True,disk_type:ssd."),
+    cfg.StrOpt("dummy_replication_domain",
+               help="Replication domain of this backend; backends of one domain keep "
+                    "replicas of each other's shares. Unset: no replication."),
+    cfg.StrOpt("dummy_replication_type", default="readable",
+               choices=["writable", "readable", "dr"],
+               help="Replication type reported when dummy_replication_domain is set."),
 ]
 
 METHODS = ("create_share", "delete_share", "ensure_share", "get_stats", "update_access",
            "create_snapshot", "delete_snapshot", "create_share_from_snapshot",
            "revert_to_snapshot", "extend_share", "shrink_share", "manage_existing",
-           "unmanage", "manage_existing_snapshot", "unmanage_snapshot")
+           "unmanage", "manage_existing_snapshot", "unmanage_snapshot", "create_replica",
+           "delete_replica", "promote_replica", "update_replica_state", "export_snapshot",
+           "snapshot_update_access", "unexport_snapshot", "setup_server", "ensure_server",
+           "teardown_server",
+           # dummy_groups (share/drivers/dummy_groups.py)
+           "create_share_group", "delete_share_group", "create_share_group_snapshot",
+           "delete_share_group_snapshot")
+LOG = logging.getLogger(__name__)
 # Access types each protocol can enforce.
 ACCESS_TYPES = {"NFS": {"ip"}, "CIFS": {"ip", "user"}}
 
 
-class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
-    supported_dhss = frozenset({False})
+class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport,
+                  ReplicationSupport, SnapshotMountSupport, ShareServerSupport):
+    supported_dhss = frozenset({False, True})
 
     def __init__(self, config: BackendConfig) -> None:
         super().__init__(config)
@@ -84,6 +104,9 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         self._shares: dict[str, tuple[str, int]] = {}  # instance id -> (pool, size)
         self._snapshots: dict[str, str] = {}  # snapshot id -> instance id
         self.access: dict[str, list[AccessRule]] = {}  # instance id -> rules in force
+        # exported snapshot id -> rules in force
+        self.snapshot_access: dict[str, list[AccessRule]] = {}
+        self.servers: dict[str, ShareServer] = {}  # share servers set up (DHSS=True)
 
     @classmethod
     def options(cls) -> list[cfg.Opt]:
@@ -98,6 +121,10 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
 
     def _export(self, share: ShareRequest) -> ShareResult:
         address = self.config.options.dummy_export_address
+        if share.share_server is not None:  # DHSS=True: the server's address
+            if share.share_server.id not in self.servers:
+                raise DriverError(f"Share server {share.share_server.id} is not set up.")
+            address = share.share_server.addresses[0]
         if share.share_proto == "CIFS":
             path = f"\\\\{address}\\{share.name}"
         else:
@@ -112,9 +139,14 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
                 used[pool] = used.get(pool, 0) + size
         opts = self.config.options
         caps: dict[str, object] = dict(opts.dummy_capabilities)
+        if opts.dummy_replication_domain:
+            caps["replication_domain"] = opts.dummy_replication_domain
+            caps["replication_type"] = opts.dummy_replication_type
         pools = tuple(
             PoolStats(pool_name=name, total_capacity_gb=total,
-                      free_capacity_gb=max(total - used.get(name, 0), 0.0),
+                      # it writes no data: a thin pool's free space stays its total
+                      free_capacity_gb=(float(total) if opts.dummy_thin_provisioning
+                                        else max(total - used.get(name, 0), 0.0)),
                       allocated_capacity_gb=float(used.get(name, 0)),
                       provisioned_capacity_gb=float(used.get(name, 0)),
                       thin_provisioning=opts.dummy_thin_provisioning,
@@ -122,10 +154,12 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
                                                    if opts.dummy_thin_provisioning else 1.0))
             for name, total in self._pools.items())
         return BackendStats(share_backend_name=self.config.share_backend_name,
-                            driver_handles_share_servers=False, storage_protocol="NFS_CIFS",
+                            driver_handles_share_servers=self.config.driver_handles_share_servers,
+                            storage_protocol="NFS_CIFS",
                             pools=pools, vendor_name="Abaca", driver_version="1.0",
                             snapshot_support=True, create_share_from_snapshot_support=True,
-                            revert_to_snapshot_support=True, capabilities=caps)
+                            revert_to_snapshot_support=True, mount_snapshot_support=True,
+                            capabilities=caps)
 
     def _check_pool(self, share: ShareRequest) -> None:
         if share.pool not in self._pools:
@@ -151,14 +185,38 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
             self._shares[share.instance_id] = (share.pool, share.size)
         return self._export(share)
 
+    # share servers (DHSS=True) -------------------------------------------------------
+
+    def setup_server(self, server: ShareServer) -> dict[str, str]:
+        self._enter("setup_server")
+        with self._lock:
+            self.servers[server.id] = server
+        return {"dummy_export_address": server.addresses[0]}
+
+    def ensure_server(self, server: ShareServer) -> None:
+        self._enter("ensure_server")
+        with self._lock:
+            self.servers[server.id] = server
+
+    def teardown_server(self, server: ShareServer) -> None:
+        self._enter("teardown_server")
+        with self._lock:
+            self.servers.pop(server.id, None)
+
     def update_access(self, share: ShareRequest, rules: Sequence[AccessRule],
                       add: Sequence[AccessRule], delete: Sequence[AccessRule]) -> dict[str, str]:
         self._enter("update_access")
         allowed = ACCESS_TYPES.get(share.share_proto, set())
         failed = {r.id: "error" for r in rules if r.access_type not in allowed}
-        with self._lock:
-            self.access[share.instance_id] = [r for r in rules if r.id not in failed]
+        self._serve(share.instance_id, [r for r in rules if r.id not in failed])
         return failed
+
+    def _serve(self, instance_id: str, rules: Sequence[AccessRule]) -> None:
+        """Record the rules an instance serves; the log line lets tests see them."""
+        with self._lock:
+            self.access[instance_id] = list(rules)
+        LOG.info("dummy %s: instance %s serves [%s]", self.config.name, instance_id,
+                 ", ".join(sorted(f"{r.access_to}:{r.access_level}" for r in rules)))
 
     # snapshots ------------------------------------------------------------------------
 
@@ -174,6 +232,38 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         self._enter("delete_snapshot")
         with self._lock:
             self._snapshots.pop(snapshot.snapshot_id, None)
+            self.snapshot_access.pop(snapshot.snapshot_id, None)
+
+    # mountable snapshots -------------------------------------------------------------
+
+    def export_snapshot(self, snapshot: SnapshotRequest) -> ShareResult:
+        self._enter("export_snapshot")
+        with self._lock:
+            if snapshot.snapshot_id not in self._snapshots:
+                raise DriverError(f"Snapshot {snapshot.snapshot_id} is not on this backend.")
+            self.snapshot_access[snapshot.snapshot_id] = []
+        address = self.config.options.dummy_export_address
+        path = (f"\\\\{address}\\{snapshot.name}" if snapshot.share.share_proto == "CIFS"
+                else f"{address}:/dummy/{snapshot.share.pool}/{snapshot.name}")
+        return ShareResult(export_locations=(ExportLocationInfo(path=path, preferred=True),))
+
+    def snapshot_update_access(self, snapshot: SnapshotRequest,
+                               rules: Sequence[AccessRule]) -> dict[str, str]:
+        self._enter("snapshot_update_access")
+        allowed = ACCESS_TYPES.get(snapshot.share.share_proto, set())
+        failed = {r.id: "error" for r in rules
+                  if r.access_type not in allowed or r.access_level != "ro"}
+        with self._lock:
+            if snapshot.snapshot_id not in self.snapshot_access:
+                raise DriverError(f"Snapshot {snapshot.snapshot_id} is not exported.")
+            self.snapshot_access[snapshot.snapshot_id] = [r for r in rules
+                                                          if r.id not in failed]
+        return failed
+
+    def unexport_snapshot(self, snapshot: SnapshotRequest) -> None:
+        self._enter("unexport_snapshot")
+        with self._lock:
+            self.snapshot_access.pop(snapshot.snapshot_id, None)
 
     def create_share_from_snapshot(self, share: ShareRequest,
                                    snapshot: SnapshotRequest) -> ShareResult:
@@ -236,3 +326,36 @@ class DummyDriver(StorageDriver, SnapshotSupport, ResizeSupport, ManageSupport):
         self._enter("unmanage_snapshot")
         with self._lock:
             self._snapshots.pop(snapshot.snapshot_id, None)
+
+    # replication --------------------------------------------------------------------
+
+    def create_replica(self, active: ShareRequest, replica: ShareRequest,
+                       rules: Sequence[AccessRule]) -> ReplicaResult:
+        self._enter("create_replica")
+        self._check_pool(replica)
+        with self._lock:
+            self._shares[replica.instance_id] = (replica.pool, replica.size)
+        self._serve(replica.instance_id, rules)
+        return ReplicaResult(replica_state="out_of_sync",
+                             export_locations=self._export(replica).export_locations)
+
+    def delete_replica(self, active: ShareRequest | None, replica: ShareRequest) -> None:
+        self._enter("delete_replica")
+        with self._lock:
+            self._shares.pop(replica.instance_id, None)
+            self.access.pop(replica.instance_id, None)
+
+    def promote_replica(self, old_active: ShareRequest, replica: ShareRequest,
+                        rules: Sequence[AccessRule]) -> ReplicaResult:
+        self._enter("promote_replica")
+        with self._lock:
+            if replica.instance_id not in self._shares:
+                raise DriverError(f"Replica {replica.instance_id} is not on this backend.")
+        self._serve(replica.instance_id, rules)
+        return ReplicaResult(replica_state="active",
+                             export_locations=self._export(replica).export_locations)
+
+    def update_replica_state(self, active: ShareRequest, replica: ShareRequest) -> str:
+        self._enter("update_replica_state")
+        with self._lock:
+            return "in_sync" if replica.instance_id in self._shares else "error"

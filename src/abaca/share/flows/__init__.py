@@ -6,10 +6,12 @@ from abaca.share.flows import (
     delete_share,
     ensure_share,
     manage,
+    replicas,
     resize,
     revert,
+    snapshot_access,
     snapshots,
 )
 
-__all__ = ["access", "create_share", "delete_share", "ensure_share", "manage", "resize",
-           "revert", "snapshots"]
+__all__ = ["access", "create_share", "delete_share", "ensure_share", "manage", "replicas", "resize",
+           "revert", "snapshot_access", "snapshots"]

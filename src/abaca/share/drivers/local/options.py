@@ -30,6 +30,14 @@ OPTS = [
     cfg.StrOpt("local_cifs_users_file", default="",
                help="File of name:password lines: the Samba users that CIFS user rules "
                     "may name. Read at start and on every periodic run."),
+    cfg.StrOpt("local_replication_domain", default="",
+               help="Local backends of this share service with the same domain keep "
+                    "replicas of each other's shares (btrfs pools only; btrfs send and "
+                    "receive). Empty: no replication."),
+    cfg.StrOpt("local_replication_type", default="readable", choices=["readable", "dr"],
+               help="Replication type reported with local_replication_domain: readable "
+                    "replicas are served read-only, dr replicas not at all until "
+                    "promoted."),
     cfg.IntOpt("local_supervise_interval", default=5, min=1,
                help="Seconds between checks that NFS-Ganesha and smbd are running; a "
                     "dead one is started again and serves every export again."),
