@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy.exc
 from cheroot import wsgi
 
 from abaca.cmd.common import (
@@ -49,11 +50,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                                    *share_services(conf, db, transport)]
     except ConfigError as exc:
         fail(f"configuration error: {exc.message}")
-    bootstrap(conf, db)
+    try:
+        bootstrap(conf, db)
+    except sqlalchemy.exc.OperationalError as exc:
+        fail(f"cannot use the database: {exc.orig or exc}")
 
-    from abaca.api.app import create_app
+    from abaca.api.app import wsgi_app
 
-    server = wsgi.Server((conf.api.listen, conf.api.port), create_app(conf, db, transport),
+    server = wsgi.Server((conf.api.listen, conf.api.port), wsgi_app(conf, db, transport),
                          numthreads=conf.api.threads, server_name="abaca")
     api_thread: list[threading.Thread] = []
 

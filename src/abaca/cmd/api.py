@@ -40,11 +40,11 @@ class ApiServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Runs in each worker after the fork: every worker owns its connections.
-        from abaca.api.app import create_app
+        from abaca.api.app import wsgi_app
 
         db = db_session.from_conf(self.conf)
         transport = rpc.get_transport(self.conf)
-        return create_app(self.conf, db, transport)
+        return wsgi_app(self.conf, db, transport)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -10,6 +10,12 @@ from abaca.common.context import RequestContext
 
 IN_PROCESS_URL = "inproc://"
 
+# A cast tries to reach the bus this many more times (about 1 + 2 + 4 s with
+# oslo.messaging's default back-off) and then raises MessageDeliveryFailure: while
+# RabbitMQ is down the API answers 503 instead of hanging, and the services' periodic
+# checks (share/reconcile/) finish or time out what the lost message was for.
+SEND_RETRY = 2
+
 SCHEDULER_TOPIC = "abaca-scheduler"
 SHARE_TOPIC = "abaca-share"
 
@@ -38,7 +44,8 @@ class ContextSerializer(oslo_messaging.Serializer):  # type: ignore[misc]
 def get_client(transport: oslo_messaging.Transport, topic: str,
                version: str = "1.0") -> oslo_messaging.RPCClient:
     target = oslo_messaging.Target(topic=topic, version=version)
-    return oslo_messaging.get_rpc_client(transport, target, serializer=ContextSerializer())
+    return oslo_messaging.get_rpc_client(transport, target, serializer=ContextSerializer(),
+                                         retry=SEND_RETRY)
 
 
 def get_server(transport: oslo_messaging.Transport, topic: str, server: str,
