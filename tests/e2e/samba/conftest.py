@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -91,25 +92,60 @@ class SmbClient:
 
 @dataclass
 class SmbSession:
-    """One smbclient connection kept open; commands go in through its standard input."""
+    """One smbclient connection kept open; commands go in through its standard input and
+    what it prints is collected by a reader thread, so a test can wait for an answer."""
 
     proc: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    ended_early: bool = False  # smbclient had exited before finish() asked it to
 
-    def send(self, *commands: str) -> None:
+    def __post_init__(self) -> None:
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def send(self, *commands: str) -> bool:
+        """False when the session is already over (the server may end it on a deny)."""
         assert self.proc.stdin is not None
-        for command in commands:
-            self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
+        try:
+            for command in commands:
+                self.proc.stdin.write(command + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return False
+        return True
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            assert time.monotonic() < deadline, (text, self.output())
+            time.sleep(0.05)
 
     def finish(self) -> str:
         """Quit and return everything the session printed."""
-        out, _ = self.proc.communicate("exit\n", timeout=30)
-        return out
+        self.ended_early = self.proc.poll() is not None
+        self.send("exit")
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.proc.wait(30)
+        self.reader.join(10)
+        return self.output()
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+        self.reader.join(10)
 
 
 @dataclass

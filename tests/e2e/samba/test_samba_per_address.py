@@ -144,7 +144,7 @@ def test_a_downgraded_address_loses_its_open_session(samba_ns: Samba,
     session = a.session("s", alice)
     try:
         session.send("ls")
-        time.sleep(0.5)
+        session.wait_for("blocks available")
         server.share("s", str(data), [IpRule("198.18.0.2", "ro"), IpRule("198.18.0.3", "rw")],
                      [])
         session.send("put late.txt")
