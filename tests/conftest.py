@@ -20,3 +20,8 @@ def needs_root() -> None:
     """Skip a test that must run as root (loop devices, namespaces, NFS-Ganesha)."""
     if os.geteuid() != 0:
         pytest.skip("needs root")
+
+
+# One Keystone for the whole run (bootstrapping one takes ~20 s): the session fixture
+# lives here, so every module that asks for ``keystone`` shares it.
+from tests.fixtures.keystone import keystone  # noqa: E402, F401

@@ -35,7 +35,7 @@ def test_version_documents_need_no_token(endpoint: str, path: str) -> None:
     versions = resp.json()["versions"]
     assert len(versions) == 1
     assert versions[0]["id"] == "v2.0" and versions[0]["min_version"] == "2.0"
-    assert versions[0]["version"] == "2.45"
+    assert versions[0]["version"] == "2.67"
     assert versions[0]["links"][1]["href"].endswith("/v2/")
 
 

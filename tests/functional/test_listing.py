@@ -87,3 +87,32 @@ def test_summary_list_has_ids_names_and_links(endpoint: str,
     first = resp.json()["shares"][0]
     assert set(first) == {"id", "name", "links"}
     assert first["links"][0]["href"].endswith(f"/v2/listing/shares/{first['id']}")
+
+
+def test_snapshot_lists_sort_and_page(endpoint: str) -> None:
+    mc = servers.manila(endpoint, "2.42", token="admin:snaplisting")
+    mc.share_types.create("listing-snaps", spec_driver_handles_share_servers=False,
+                          extra_specs={"snapshot_support": "True"})
+    share = servers.wait_for_status(mc, mc.shares.create(
+        "NFS", 1, share_type="listing-snaps").id)
+    for name in ("b", "c", "a"):
+        snap = mc.share_snapshots.create(share, name=f"snap-{name}")
+        servers.wait_until(lambda s=snap: mc.share_snapshots.get(s.id).status == "available",
+                           what="the snapshot")
+    headers = {**H, "X-Auth-Token": "admin:snaplisting"}
+
+    def names(query: str) -> list[str]:
+        resp = requests.get(f"{endpoint}/v2/snapshots/detail?{query}", headers=headers,
+                            timeout=10)
+        assert resp.status_code == 200, resp.text
+        return [s["name"] for s in resp.json()["snapshots"]]
+
+    assert names("sort_key=name&sort_dir=asc") == ["snap-a", "snap-b", "snap-c"]
+    assert names("sort_key=name&sort_dir=desc&limit=2") == ["snap-c", "snap-b"]
+    assert names("sort_key=name&sort_dir=asc&limit=2&offset=2") == ["snap-c"]
+    assert names("sort_key=created_at&sort_dir=asc") == ["snap-b", "snap-c", "snap-a"]
+    for query in ("sort_key=nope", "sort_dir=sideways", "limit=-1", "offset=x"):
+        resp = requests.get(f"{endpoint}/v2/snapshots/detail?{query}", headers=headers,
+                            timeout=10)
+        assert resp.status_code == 400, (query, resp.text)
+        assert resp.json()["badRequest"]["message"], query

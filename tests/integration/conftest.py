@@ -132,6 +132,14 @@ class Deployment:
     def logs(self, lines: int = 60) -> str:
         return "\n".join(f"----- {p.name} ({p.log}) -----\n{p.tail(lines)}" for p in self.procs)
 
+    def manage(self, *args: str) -> str:
+        """``abaca-manage ARGS`` on this deployment's config; its output."""
+        result = subprocess.run([str(BIN / "abaca-manage"), "--config-file", str(self.config),
+                                 *args], capture_output=True, text=True, timeout=120,
+                                check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
     def stop(self) -> None:
         """SIGTERM all three at once and wait for each (SIGKILL after 20 s)."""
         threads = [threading.Thread(target=proc.stop) for proc in self.procs]

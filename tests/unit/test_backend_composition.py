@@ -7,7 +7,7 @@ registered through a real entry point file on sys.path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,17 +25,19 @@ from abaca.share.driver_api import (
     PoolStats,
     ShareRequest,
     ShareResult,
+    ShareServer,
+    ShareServerSupport,
     StorageDriver,
 )
 from abaca.share.drivers.dummy import DummyDriver
-from abaca.share.network.base import NetworkHelper
+from abaca.share.network.base import Allocation, NetworkHelper, NetworkInfo, SubnetInfo
 from abaca.share.network.noop import NoopNetworkHelper
 
 # test plugins ----------------------------------------------------------------------
 
 
-class BothModesDriver(StorageDriver):
-    """Serves with and without share servers."""
+class PlainDriver(StorageDriver):
+    """Claims both modes but cannot serve from share servers."""
 
     supported_dhss = frozenset({True, False})
 
@@ -63,12 +65,37 @@ class BothModesDriver(StorageDriver):
         return {}
 
 
+class BothModesDriver(PlainDriver, ShareServerSupport):
+    """Serves with and without share servers."""
+
+    def setup_server(self, server: ShareServer) -> dict[str, str]:
+        return {}
+
+    def ensure_server(self, server: ShareServer) -> None:
+        return None
+
+    def teardown_server(self, server: ShareServer) -> None:
+        return None
+
+
+class NoopOnlyDriver(BothModesDriver):
+    supported_compute_helpers = frozenset({"noop"})
+
+
 class ServerComputeHelper(ComputeHelper):
     provides_share_servers = True
 
 
 class FlatNetworkHelper(NetworkHelper):
     allocates_addresses = True
+
+    def network_for(self, subnet: SubnetInfo) -> NetworkInfo:
+        return NetworkInfo(cidr="198.18.0.0/24", ip_version=4, gateway=None, mtu=1500,
+                           network_type="flat", segmentation_id=None)
+
+    def allocate_network(self, subnet: SubnetInfo, taken: Collection[str],
+                         count: int = 1) -> list[Allocation]:
+        return [Allocation("198.18.0.2")]
 
 
 class NotADriver:
@@ -87,6 +114,8 @@ def extra_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         f"[{backend_mod.STORAGE_GROUP}]\n"
         f"both = {__name__}:BothModesDriver\n"
         f"notadriver = {__name__}:NotADriver\n"
+        f"serverless = {__name__}:PlainDriver\n"
+        f"nooponly = {__name__}:NoopOnlyDriver\n"
         f"[{backend_mod.COMPUTE_GROUP}]\n"
         f"servers = {__name__}:ServerComputeHelper\n"
         f"[{backend_mod.NETWORK_GROUP}]\n"
@@ -185,11 +214,11 @@ BAD: list[tuple[str, dict[str, str], tuple[str, ...]]] = [
     ("helper-named-as-driver", dummy(share_driver="noop"),
      ("[b1] share_driver = noop", "no such plugin")),
     ("unknown-compute-helper", dummy(compute_helper="nosuch"),
-     ("[b1] compute_helper = nosuch", "available: noop")),
+     ("[b1] compute_helper = nosuch", "available: fake, netns, noop")),
     ("unknown-network-helper", dummy(network_helper="nosuch"),
-     ("[b1] network_helper = nosuch", "available: noop")),
-    ("dummy-with-share-servers", dummy(driver_handles_share_servers="true"),
-     ("[b1] driver_handles_share_servers = True", "dummy supports only [False]")),
+     ("[b1] network_helper = nosuch", "available: noop, standalone")),
+    ("dummy-with-share-servers-but-no-helper", dummy(driver_handles_share_servers="true"),
+     ("[b1] driver_handles_share_servers = True", "contradicts compute_helper = noop")),
 ]
 
 BAD_WITH_TEST_PLUGINS: list[tuple[str, dict[str, str], tuple[str, ...]]] = [
@@ -201,6 +230,14 @@ BAD_WITH_TEST_PLUGINS: list[tuple[str, dict[str, str], tuple[str, ...]]] = [
      ("[b1] compute_helper = servers", "network_helper", "noop")),
     ("not-a-storage-driver", dummy(share_driver="notadriver"),
      ("[b1] share_driver = notadriver", "not a StorageDriver")),
+    ("driver-without-share-server-support",
+     {**both(True, compute_helper="servers", network_helper="flat"),
+      "share_driver": "serverless"},
+     ("[b1] driver_handles_share_servers = True", "cannot serve from share servers")),
+    ("driver-refuses-the-compute-helper",
+     {**both(True, compute_helper="servers", network_helper="flat"),
+      "share_driver": "nooponly"},
+     ("[b1] compute_helper = servers", "works only with ['noop']")),
     ("compute-helper-as-network-helper",
      both(True, compute_helper="servers", network_helper="servers"),
      ("[b1] network_helper = servers", "no such plugin")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,20 @@ def test_availability_zone_filter_pool_without_zone(make_pool: PoolFactory,
     del pool.capabilities["availability_zone"]
     assert AvailabilityZoneFilter().passes(pool, make_spec()) is True
     assert AvailabilityZoneFilter().passes(pool, make_spec(availability_zone="nova")) is False
+
+
+@pytest.mark.parametrize(("pool_zone", "requested", "network_zones", "passes"), [
+    ("zone-a", None, ["zone-a", "zone-b"], True),
+    ("zone-c", None, ["zone-a", "zone-b"], False),
+    ("zone-a", "zone-a", ["zone-a"], True),
+    ("zone-c", None, None, True),  # a default subnet: any zone
+])
+def test_availability_zone_filter_share_network_zones(
+        make_pool: PoolFactory, make_spec: SpecFactory, pool_zone: str, requested: str | None,
+        network_zones: list[str] | None, passes: bool) -> None:
+    spec = dataclasses.replace(make_spec(availability_zone=requested),
+                               network_zones=network_zones)
+    assert AvailabilityZoneFilter().passes(make_pool(availability_zone=pool_zone), spec) is passes
 
 
 THICK = {"total_capacity_gb": 100, "thin_provisioning": False}
