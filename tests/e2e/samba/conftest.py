@@ -85,8 +85,10 @@ class SmbClient:
             assert any(code in out for code in WRITE_REFUSED), (command, out)
 
     def session(self, share: str, user: str | None) -> SmbSession:
+        argv = self.argv(share, user)  # line-buffered, so a test sees each answer as it comes
+        at = argv.index("smbclient")
         return SmbSession(subprocess.Popen(
-            self.argv(share, user), cwd=self.scratch, stdin=subprocess.PIPE,
+            [*argv[:at], "stdbuf", "-oL", *argv[at:]], cwd=self.scratch, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
 
 
