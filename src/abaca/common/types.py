@@ -10,6 +10,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def extend_key(instance_id: str) -> str:
+    """How the scheduler and a share service name an extend of ``instance_id`` whose
+    room the scheduler counts until the share service reports it done (a create is
+    named by the instance id itself)."""
+    return f"extend:{instance_id}"
+
+
 @dataclass(frozen=True)
 class ShareTypeSpec:
     id: str

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from abaca.common.types import Candidate, RequestSpec, ShareGroupSpec
+from abaca.common.types import Candidate, RequestSpec, ShareGroupSpec, extend_key
 from abaca.scheduler import plugins, request
 from abaca.scheduler.filters.base import BaseFilter
 from abaca.scheduler.filters.share_group import in_group_host
@@ -18,9 +18,17 @@ from abaca.scheduler.weighers.base import BaseWeigher, weigh_pools
 LOG = logging.getLogger(__name__)
 
 
+def _consume_only(pool: PoolState, size_gb: float, key: str) -> None:
+    pool.consume(size_gb)
+
+
 class FilterScheduler:
-    def __init__(self, conf: Any) -> None:
+    def __init__(self, conf: Any,
+                 consume: Callable[[PoolState, float, str], None] = _consume_only) -> None:
+        """``consume(pool, GiB, key)`` counts a placement against a pool (the
+        HostManager's keeps counting it until the share service reports it done)."""
         self.conf = conf
+        self._consume = consume
         self.filters: list[BaseFilter] = plugins.load(
             plugins.FILTERS_NAMESPACE, conf.scheduler.default_filters, BaseFilter,
             "default_filters")
@@ -53,7 +61,7 @@ class FilterScheduler:
                 return []
             weighed = weigh_pools(self.weighers, passed, spec, self.conf)
             chosen = weighed[:self.conf.scheduler.max_candidates]
-            chosen[0].pool.consume(spec.size)
+            self._consume(chosen[0].pool, spec.size, spec.instance_id)
         candidates = [Candidate(host=wp.pool.name, weight=wp.weight) for wp in chosen]
         LOG.debug("share %s (%s GiB): candidates %s", spec.share_id, spec.size,
                   ", ".join(f"{c.host} ({c.weight:.3f})" for c in candidates))
@@ -111,7 +119,8 @@ class FilterScheduler:
                 LOG.info("extend on %s by %s GiB: the pool has no room", pool_name,
                          size_increase)
                 return False
-            pool.consume(size_increase)
+            self._consume(pool, size_increase,
+                          extend_key(extend.instance_id) if extend.instance_id else "")
         return True
 
     def _passes(self, filters: Sequence[BaseFilter], pool: PoolState,

@@ -37,16 +37,18 @@ POOL_NAME_FILTERS = ("host", "backend", "pool")
 
 
 class SchedulerManager(Manager):
-    # 1.1: check_extend, create_share_replica
-    target = oslo_messaging.Target(version="1.1")
+    # 1.1: check_extend, create_share_replica; 1.2: update_service_capabilities(finished)
+    target = oslo_messaging.Target(version="1.2")
 
     def __init__(self, host: str, conf: Any, db: Database,
                  transport: oslo_messaging.Transport) -> None:
         super().__init__(host, conf)
         self.db = db
         self.transport = transport
-        self.host_manager = HostManager()
-        self.scheduler = FilterScheduler(conf)
+        # a placement no report has confirmed is forgotten when its request would have
+        # timed out anyway
+        self.host_manager = HostManager(pending_max_age=conf.reconciler.request_timeout)
+        self.scheduler = FilterScheduler(conf, consume=self.host_manager.consume)
         self.share_rpc = ShareAPI(transport)
 
     def after_start(self) -> None:
@@ -190,8 +192,11 @@ class SchedulerManager(Manager):
             return
 
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
-                                    pools: list[dict[str, Any]]) -> None:
-        self.host_manager.update_service_capabilities(host, pools)
+                                    pools: list[dict[str, Any]],
+                                    finished: list[str] | None = None) -> None:
+        """A share service's pool report; ``finished`` names the creates and extends it
+        has finished (or given up, or handed on) since its last report."""
+        self.host_manager.update_service_capabilities(host, pools, finished or ())
 
     def get_pools(self, ctxt: RequestContext,
                   filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Client of the scheduler topic (version 1.0)."""
+"""Client of the scheduler topic (versions 1.0-1.2)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from abaca.rpc import transport as rpc
 
 class SchedulerAPI:
     def __init__(self, transport: oslo_messaging.Transport) -> None:
-        self.client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC, version="1.1")
+        self.client = rpc.get_client(transport, rpc.SCHEDULER_TOPIC, version="1.2")
 
     def create_share_instance(self, ctxt: RequestContext, spec: RequestSpec) -> None:
         self.client.prepare(version="1.0").cast(ctxt, "create_share_instance",
@@ -40,10 +40,14 @@ class SchedulerAPI:
                                                 group_spec=spec.to_dict())
 
     def update_service_capabilities(self, ctxt: RequestContext, host: str,
-                                    pools: list[dict[str, Any]]) -> None:
-        """Fan a share service's pool report out to every scheduler."""
-        self.client.prepare(fanout=True, version="1.0").cast(
-            ctxt, "update_service_capabilities", host=host, pools=pools)
+                                    pools: list[dict[str, Any]],
+                                    finished: list[str] | None = None) -> None:
+        """Fan a share service's pool report out to every scheduler; ``finished``: the
+        creates and extends (``extend_key``) over since its last report, which the
+        schedulers then stop counting on top of the pools' figures."""
+        self.client.prepare(fanout=True, version="1.2").cast(
+            ctxt, "update_service_capabilities", host=host, pools=pools,
+            finished=finished or [])
 
     def get_pools(self, ctxt: RequestContext, filters: dict[str, Any] | None = None,
                   timeout: int = 30) -> list[dict[str, Any]]:

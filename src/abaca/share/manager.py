@@ -14,7 +14,7 @@ from sqlalchemy import select
 from abaca.common.context import RequestContext
 from abaca.common.manager import Manager, periodic_task
 from abaca.common.states import ShareStatus
-from abaca.common.types import RequestSpec
+from abaca.common.types import RequestSpec, extend_key
 from abaca.db.models import ShareInstance
 from abaca.db.session import Database
 from abaca.scheduler.rpcapi import SchedulerAPI
@@ -47,6 +47,20 @@ class ShareManager(Manager):
         self.server_lock = threading.RLock()
         self._replica_update: dict[str, float] = {}
         self.reconciler = Reconciler(self)
+        # creates and extends over since the last pool report (see report_driver_status)
+        self._finished: set[str] = set()
+        self._finished_lock = threading.Lock()
+
+    @contextmanager
+    def reported_when_over(self, key: str) -> Iterator[None]:
+        """Name operation ``key`` in the next pool report once it is over, however it
+        ends: the schedulers count its room until a report reflects it ("" for none)."""
+        try:
+            yield
+        finally:
+            if key:
+                with self._finished_lock:
+                    self._finished.add(key)
 
     @contextmanager
     def instance_lock(self, instance_id: str) -> Iterator[None]:
@@ -130,6 +144,17 @@ class ShareManager(Manager):
 
     @periodic_task()
     def report_driver_status(self, ctxt: RequestContext) -> None:
+        # Taken before the driver's figures: whatever is named here, they reflect.
+        with self._finished_lock:
+            finished, self._finished = self._finished, set()
+        try:
+            self._report(ctxt, sorted(finished))
+        except Exception:
+            with self._finished_lock:  # the next report names them
+                self._finished |= finished
+            raise
+
+    def _report(self, ctxt: RequestContext, finished: list[str]) -> None:
         stats = self.driver.get_stats()
         pools = stats.pool_capabilities()
         opts = self.backend.config.options
@@ -145,7 +170,7 @@ class ShareManager(Manager):
             for key in ("filter_function", "goodness_function"):
                 if opts[key]:
                     pool[key] = opts[key]
-        self.scheduler_rpc.update_service_capabilities(ctxt, self.host, pools)
+        self.scheduler_rpc.update_service_capabilities(ctxt, self.host, pools, finished)
 
     # RPC endpoints -------------------------------------------------------------------
 
@@ -165,7 +190,8 @@ class ShareManager(Manager):
     def create_share_instance(self, ctxt: RequestContext, request_spec: dict[str, Any],
                               candidates: list[dict[str, Any]]) -> None:
         spec = RequestSpec.from_dict(request_spec)
-        with self.instance_lock(spec.instance_id):  # the reconciler's too
+        with self.reported_when_over(spec.instance_id), \
+                self.instance_lock(spec.instance_id):  # the reconciler's too
             flows.create_share.run(self, ctxt, spec, candidates)
 
     def delete_share_instance(self, ctxt: RequestContext, instance_id: str) -> None:
@@ -205,7 +231,7 @@ class ShareManager(Manager):
             flows.revert.run(self, ctxt, instance_id, snapshot_id)
 
     def resize_share(self, ctxt: RequestContext, instance_id: str, new_size: int) -> None:
-        with self.instance_lock(instance_id):
+        with self.reported_when_over(extend_key(instance_id)), self.instance_lock(instance_id):
             flows.resize.run(self, ctxt, instance_id, new_size)
 
     def manage_share(self, ctxt: RequestContext, instance_id: str, export_path: str,
@@ -240,7 +266,9 @@ class ShareManager(Manager):
 
     def create_share_replica(self, ctxt: RequestContext, request_spec: dict[str, Any],
                              candidates: list[dict[str, Any]]) -> None:
-        flows.replicas.create(self, ctxt, RequestSpec.from_dict(request_spec), candidates)
+        spec = RequestSpec.from_dict(request_spec)
+        with self.reported_when_over(spec.instance_id):
+            flows.replicas.create(self, ctxt, spec, candidates)
 
     def delete_share_replica(self, ctxt: RequestContext, replica_id: str,
                              force: bool = False) -> None:

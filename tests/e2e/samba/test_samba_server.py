@@ -114,7 +114,7 @@ def test_downgrade_ends_an_open_session_and_it_cannot_write(samba: Samba) -> Non
     session = samba.client.session("d", alice)
     try:
         session.send("ls")
-        time.sleep(0.5)
+        session.wait_for("blocks available")
         samba.server.share("d", str(data), RO, [])
         session.send("put one.txt")
         out = session.finish()
@@ -135,7 +135,7 @@ def test_a_narrower_ro_rule_inside_an_rw_network_ends_the_session(samba: Samba) 
     session = samba.client.session("n", alice)
     try:
         session.send("ls")
-        time.sleep(0.5)
+        session.wait_for("blocks available")
         # Every old rule is still there, but 127.0.0.1 now has a more specific ro rule.
         samba.server.share("n", str(data), [IpRule("127.0.0.0/8", "rw"),
                                             IpRule("127.0.0.1", "ro")], [])
@@ -159,14 +159,20 @@ def test_a_wider_rule_reaches_an_already_connected_client(samba: Samba) -> None:
     session = samba.client.session("other", alice)
     try:
         session.send("tcon late")
-        time.sleep(0.5)
+        session.wait_for("tcon failed: NT_STATUS_ACCESS_DENIED")
         samba.server.share("late", str(data), [IpRule("10.0.0.1", "rw"), *RW], [])
-        time.sleep(0.5)  # a wider rule is not waited for: smbd processes reload in a moment
-        session.send("tcon late", "put one.txt")
+        # a wider rule is not waited for: the connected smbd reloads its config in a moment
+        deadline = time.monotonic() + 10
+        while "tcon to late successful" not in session.output():
+            assert time.monotonic() < deadline, session.output()
+            session.send("tcon late")
+            time.sleep(0.3)
+        session.send("put one.txt")
         out = session.finish()
     finally:
         session.close()
-    assert out.count("tcon failed: NT_STATUS_ACCESS_DENIED") == 1, out
+    before, _, _ = out.partition("tcon to late successful")
+    assert "tcon failed: NT_STATUS_ACCESS_DENIED" in before, out
     assert "tcon to late successful" in out, out
     assert (data / "one.txt").read_text() == "one\n"
 
@@ -179,7 +185,7 @@ def test_an_unchanged_or_wider_share_keeps_sessions(samba: Samba) -> None:
     session = samba.client.session("k", alice)
     try:
         session.send("ls")
-        time.sleep(0.5)
+        session.wait_for("blocks available")
         samba.server.share("k", str(data), RO, [])
         samba.server.share("k", str(data), [*RO, IpRule("10.1.0.0/16", "ro")], [])
         session.send("ls")
@@ -395,7 +401,7 @@ def test_share_timing(samba: Samba, capsys: pytest.CaptureFixture[str]) -> None:
     session = samba.client.session("new0", alice)
     try:
         session.send("ls")
-        time.sleep(0.5)
+        session.wait_for("blocks available")
         series["wider, a client"] = [timed("w2", wider("w2", i)) for i in range(15)]
         series["narrower, a client"] = [timed("n", narrower(i + 20)) for i in range(15)]
     finally:

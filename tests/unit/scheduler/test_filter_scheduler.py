@@ -10,9 +10,10 @@ import pytest
 from oslo_config import cfg
 
 from abaca.common.errors import ConfigError
-from abaca.common.types import Candidate, RequestSpec
+from abaca.common.types import Candidate, RequestSpec, extend_key
 from abaca.scheduler.filter_scheduler import FilterScheduler, with_derived_hints
 from abaca.scheduler.filters.base import BaseFilter
+from abaca.scheduler.host_manager import HostManager
 from abaca.scheduler.host_state import PoolState
 
 PoolFactory = Callable[..., PoolState]
@@ -353,3 +354,43 @@ def test_hints_may_arrive_as_null(conf: cfg.ConfigOpts, make_pool: PoolFactory,
     data["scheduler_hints"] = None
     spec = RequestSpec.from_dict(data)
     assert [c.host for c in FilterScheduler(conf).schedule(spec, [make_pool()])] == ["h@b#p"]
+
+
+def test_a_report_between_placements_does_not_reopen_a_full_pool(
+        conf: cfg.ConfigOpts, make_report: Callable[..., dict[str, Any]],
+        make_spec: SpecFactory) -> None:
+    # 100 GiB thick, empty: room for three 30 GiB shares
+    report = make_report("p", total_capacity_gb=100, free_capacity_gb=100,
+                         allocated_capacity_gb=0)
+    hm = HostManager()
+    fs = FilterScheduler(conf, consume=hm.consume)
+    hm.update_service_capabilities("h@b", [report])
+    placed = []
+    for i in range(8):
+        if fs.schedule(make_spec(size=30, share_id=f"s{i}"), hm.pools({"h@b"}, 60)):
+            placed.append(f"s{i}-inst")
+        # the share service reports while none of them is created yet
+        hm.update_service_capabilities("h@b", [report])
+    assert len(placed) == 3
+    # all created now, the report says so and names them: 10 GiB left, counted once
+    full = dict(report, free_capacity_gb=10, allocated_capacity_gb=90)
+    hm.update_service_capabilities("h@b", [full], finished=placed)
+    (pool,) = hm.pools({"h@b"}, 60)
+    assert (pool.free_capacity_gb, pool.allocated_capacity_gb) == (10, 90)
+    assert fs.schedule(make_spec(size=10, share_id="s9"), [pool])
+
+
+def test_check_extend_is_counted_until_reported_over(
+        conf: cfg.ConfigOpts, make_report: Callable[..., dict[str, Any]],
+        make_spec: SpecFactory) -> None:
+    hm = HostManager()
+    fs = FilterScheduler(conf, consume=hm.consume)
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=50)])
+    spec = make_spec(size=1, share_id="s1")
+    assert fs.check_extend("h@b#p", 30, hm.pools({"h@b"}, 60), spec)
+    assert hm.pending("h@b#p") == {extend_key("s1-inst"): 30}
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=50)])
+    assert not fs.check_extend("h@b#p", 30, hm.pools({"h@b"}, 60), spec)
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=20)],
+                                   finished=[extend_key("s1-inst")])
+    assert hm.pools({"h@b"}, 60)[0].free_capacity_gb == 20

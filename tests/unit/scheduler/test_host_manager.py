@@ -97,3 +97,48 @@ def test_concurrent_reports_and_reads(make_report: ReportFactory) -> None:
         t.join()
     assert errors == []
     assert len(hm.pools({f"h{j}@b" for j in range(8)}, 60)) == 8
+
+
+def test_a_placement_is_counted_on_top_of_reports_until_reported_over(
+        make_report: ReportFactory) -> None:
+    hm = HostManager()
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=50)])
+    pool = hm.pools({"h@b"}, 60)[0]
+    hm.consume(pool, 30, "inst-1")
+    assert pool.free_capacity_gb == 20
+    # a report gathered before the share was created says 50 free: 30 are on their way
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=50)])
+    assert hm.pools({"h@b"}, 60)[0].free_capacity_gb == 20
+    assert hm.pending("h@b#p") == {"inst-1": 30}
+    # the share exists and the report says so: counted once, by the report alone
+    hm.update_service_capabilities("h@b", [make_report("p", free_capacity_gb=20,
+                                                       allocated_capacity_gb=80)],
+                                   finished=["inst-1"])
+    (pool,) = hm.pools({"h@b"}, 60)
+    assert (pool.free_capacity_gb, pool.allocated_capacity_gb) == (20, 80)
+    assert hm.pending("h@b#p") == {}
+
+
+def test_another_hosts_report_does_not_settle_a_placement(make_report: ReportFactory) -> None:
+    hm = HostManager()
+    hm.update_service_capabilities("a@b", [make_report("p")])
+    hm.update_service_capabilities("c@b", [make_report("p")])
+    hm.consume(hm.pools({"a@b"}, 60)[0], 10, "inst-1")
+    hm.update_service_capabilities("c@b", [make_report("p")], finished=["inst-1"])
+    hm.update_service_capabilities("a@b", [make_report("p")])
+    assert hm.pools({"a@b"}, 60)[0].free_capacity_gb == 40
+
+
+def test_a_placement_no_report_settles_is_forgotten_after_its_age(
+        make_report: ReportFactory) -> None:
+    clock = Clock()
+    hm = HostManager(clock=clock, pending_max_age=600)
+    hm.update_service_capabilities("h@b", [make_report("p")])
+    hm.consume(hm.pools({"h@b"}, 60)[0], 10, "inst-1")
+    clock.now += 599
+    hm.update_service_capabilities("h@b", [make_report("p")])
+    assert hm.pools({"h@b"}, 60)[0].free_capacity_gb == 40
+    clock.now += 2  # its share service died with the news
+    hm.update_service_capabilities("h@b", [make_report("p")])
+    assert hm.pools({"h@b"}, 60)[0].free_capacity_gb == 50
+    assert hm.pending("h@b#p") == {}

@@ -29,6 +29,7 @@ from abaca.common.context import RequestContext
 from abaca.common.errors import NotFound
 from abaca.common.recovery import SHARE_RECOVERY, SNAPSHOT_RECOVERY, Plan, Recovery
 from abaca.common.states import AccessState, ShareStatus, SnapshotStatus
+from abaca.common.types import extend_key
 from abaca.db.models import (
     Reservation,
     ShareAccessRule,
@@ -227,24 +228,26 @@ class Reconciler:
                 redo = lambda: flows.manage.unmanage(self.mgr, ctxt, inst_id)  # noqa: E731
             elif status == S.REPLICATION_CHANGE:
                 redo = lambda: flows.replicas.promote(self.mgr, ctxt, inst_id)  # noqa: E731
-        if redo is not None:
-            LOG.info("%s: share %s was left %s: doing it again", self.mgr.host, share_id,
-                     status)
-            try:
-                redo()
-            except Exception:
-                LOG.exception("%s: redoing %s of share %s failed", self.mgr.host, status,
-                              share_id)
-            after = self._share_status(inst_id)
-            if after != status:
-                with self.mgr.db.write() as session:
-                    record(session, host=self.mgr.host, resource_type="share",
-                           resource_id=share_id, from_status=status, to_status=after,
-                           action="redo")
-                summary.add("redone")
-                return
-        self._fail_share(inst_id, status, plan)
-        summary.add("failed")
+        # the schedulers count a create's or extend's room until a report says it is over
+        with self.mgr.reported_when_over(_capacity_key(status, inst_id)):
+            if redo is not None:
+                LOG.info("%s: share %s was left %s: doing it again", self.mgr.host, share_id,
+                         status)
+                try:
+                    redo()
+                except Exception:
+                    LOG.exception("%s: redoing %s of share %s failed", self.mgr.host, status,
+                                  share_id)
+                after = self._share_status(inst_id)
+                if after != status:
+                    with self.mgr.db.write() as session:
+                        record(session, host=self.mgr.host, resource_type="share",
+                               resource_id=share_id, from_status=status, to_status=after,
+                               action="redo")
+                    summary.add("redone")
+                    return
+            self._fail_share(inst_id, status, plan)
+            summary.add("failed")
 
     def _share_status(self, inst_id: str) -> str:
         with self.mgr.db.read() as session:
@@ -461,3 +464,10 @@ def _restoring_snapshot(session: Session, share_id: str) -> str | None:
         if snap.status == N.RESTORING:
             return snap.id
     return None
+
+
+def _capacity_key(status: str, inst_id: str) -> str:
+    """The operation the schedulers may still count room for ("" for none)."""
+    if status in CREATING:
+        return inst_id
+    return extend_key(inst_id) if status == S.EXTENDING else ""
