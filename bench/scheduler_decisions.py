@@ -129,7 +129,7 @@ def run_once(conf: Any, pool_count: int, request_count: int, seed: int) -> dict[
         manager.update_service_capabilities(host, pools)
     usable = {f"host{b}@backend{b}" for b in range(pool_count // POOLS_PER_BACKEND + 1)}
     specs = requests(request_count, pool_count, seed)
-    scheduler = FilterScheduler(conf)
+    scheduler = FilterScheduler(conf, consume=manager.consume)  # as SchedulerManager
     placed = 0
     started = time.perf_counter()
     for spec in specs:
